@@ -1,0 +1,305 @@
+//! The headless command line over the core: `list`, `show`, `clean`,
+//! `filter`, `check`. Output goes through one writer so a closed pipe
+//! (`byline list | head`) ends the command quietly.
+
+use std::io::{self, BufRead, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use crate::core::article::Article;
+use crate::core::clean::{clean, Block, Cleaned};
+use crate::core::filter::filter;
+use crate::core::library::{Input, Library, Options, Problem};
+use crate::core::sanitize::sanitize_line;
+
+/// A terminal reader for news articles.
+///
+/// With no command, opens the reader on PATHs (files, directories, or - for
+/// standard input), or on the built-in sample library when none is given.
+#[derive(Debug, Parser)]
+#[command(name = "byline", version, about, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Files and directories to read; - reads standard input.
+    pub paths: Vec<String>,
+    /// Skip files larger than this many MiB.
+    #[arg(long, global = true, default_value_t = 64, value_name = "MIB")]
+    pub max_size: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// One line per article: id, title, source, date (tab-separated).
+    List {
+        paths: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// An article as the reading pane shows it: title, metadata, body.
+    Show {
+        /// The id that `list` prints (or a unique prefix of it), or a file path.
+        id: String,
+        paths: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The cleaned body of an article file, paragraphs separated by a blank line.
+    Clean {
+        file: String,
+        /// Print the removed lines with the reason each was removed.
+        #[arg(long)]
+        explain: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fuzzy-filter titles, best first, one per line (like `fzf --filter`).
+    Filter {
+        query: String,
+        /// Filter the lines of FILE (- for standard input) instead of a library.
+        #[arg(long, value_name = "FILE")]
+        titles: Option<String>,
+        paths: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List every problem in the inputs; exits 1 when there is one.
+    Check { paths: Vec<String> },
+}
+
+/// Exit codes: 0 ok, 1 problems found, 2 usage or fatal error.
+pub const EXIT_PROBLEMS: u8 = 1;
+pub const EXIT_FATAL: u8 = 2;
+
+/// Loads the library named by `paths`, or the built-in one.
+pub fn load_library(paths: &[String], max_size_mib: u64) -> Library {
+    if paths.is_empty() {
+        return Library::builtin();
+    }
+    let inputs: Vec<Input> = paths.iter().map(|p| Input::from_arg(p)).collect();
+    Library::load(&inputs, &Options { max_size: max_size_mib.saturating_mul(1 << 20) })
+}
+
+fn report(problems: &[Problem]) {
+    let stderr = io::stderr();
+    let mut err = stderr.lock();
+    for p in problems {
+        let _ = writeln!(err, "byline: {p}");
+    }
+}
+
+fn outcome(problems: &[Problem]) -> u8 {
+    report(problems);
+    if problems.is_empty() {
+        0
+    } else {
+        EXIT_PROBLEMS
+    }
+}
+
+#[derive(Serialize)]
+struct ShowJson<'a> {
+    #[serde(flatten)]
+    article: &'a Article,
+    blocks: Vec<&'a Block>,
+}
+
+fn opt(s: &Option<String>) -> &str {
+    s.as_deref().unwrap_or("")
+}
+
+/// Runs a parsed command line, writing to `out`. Returns the exit code.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
+    let max = cli.max_size;
+    match cli.command {
+        None => {
+            let lib = load_library(&cli.paths, max);
+            if lib.is_empty() {
+                report(&lib.problems);
+                bail!("no articles to read");
+            }
+            crate::cli::print_list(&lib, out, false)?;
+            Ok(outcome(&lib.problems))
+        }
+        Some(Command::List { paths, json }) => {
+            let lib = load_library(&paths, max);
+            print_list(&lib, out, json)?;
+            Ok(outcome(&lib.problems))
+        }
+        Some(Command::Show { id, paths, json }) => {
+            let lib = load_library(&paths, max);
+            let (lib, i) = match lib.find(&id) {
+                Some(i) => (lib, i),
+                None if std::path::Path::new(&id).exists() => {
+                    let single = load_library(std::slice::from_ref(&id), max);
+                    if single.is_empty() {
+                        report(&single.problems);
+                        bail!("{}: no article in this file", sanitize_line(&id));
+                    }
+                    (single, 0)
+                }
+                None => {
+                    report(&lib.problems);
+                    bail!("{}: no such article (ids are what `byline list` prints)", sanitize_line(&id));
+                }
+            };
+            let a = &lib.articles[i];
+            let cleaned = clean(lib.document(i), &a.meta);
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &ShowJson { article: a, blocks: cleaned.kept().collect() })?;
+                writeln!(out)?;
+            } else {
+                print_article(a, &cleaned, out)?;
+            }
+            Ok(outcome(&lib.problems))
+        }
+        Some(Command::Clean { file, explain, json }) => {
+            let lib = load_library(std::slice::from_ref(&file), max);
+            if lib.is_empty() {
+                report(&lib.problems);
+                bail!("{}: no article to clean", sanitize_line(&file));
+            }
+            for i in 0..lib.len() {
+                let cleaned = clean(lib.document(i), &lib.articles[i].meta);
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                if json {
+                    serde_json::to_writer(&mut *out, &cleaned)?;
+                    writeln!(out)?;
+                } else if explain {
+                    for b in cleaned.removed() {
+                        let reason = b.removed.as_ref().map(|r| r.to_string()).unwrap_or_default();
+                        writeln!(out, "[{reason}]\t{}", b.text)?;
+                    }
+                } else {
+                    writeln!(out, "{}", cleaned.body_text())?;
+                }
+            }
+            Ok(outcome(&lib.problems))
+        }
+        Some(Command::Filter { query, titles, paths, json }) => {
+            let (items, ids, problems): (Vec<String>, Vec<Option<String>>, Vec<Problem>) = match titles {
+                Some(file) => {
+                    let lines = read_lines(&file)?;
+                    let n = lines.len();
+                    (lines, vec![None; n], vec![])
+                }
+                None => {
+                    let lib = load_library(&paths, max);
+                    let t = lib.articles.iter().map(|a| a.meta.title.clone()).collect();
+                    let ids = lib.articles.iter().map(|a| Some(a.id.clone())).collect();
+                    (t, ids, lib.problems)
+                }
+            };
+            let matches = filter(&query, &items);
+            if json {
+                #[derive(Serialize)]
+                struct M<'a> {
+                    id: Option<&'a str>,
+                    title: &'a str,
+                    score: i64,
+                }
+                let v: Vec<M> = matches.iter().map(|m| M { id: ids[m.index].as_deref(), title: &items[m.index], score: m.score }).collect();
+                serde_json::to_writer_pretty(&mut *out, &v)?;
+                writeln!(out)?;
+            } else {
+                for m in &matches {
+                    writeln!(out, "{}", items[m.index])?;
+                }
+            }
+            Ok(outcome(&problems))
+        }
+        Some(Command::Check { paths }) => {
+            let lib = load_library(&paths, max);
+            for p in &lib.problems {
+                writeln!(out, "{p}")?;
+            }
+            eprintln!("byline: {} articles, {} problems", lib.len(), lib.problems.len());
+            Ok(if lib.problems.is_empty() { 0 } else { EXIT_PROBLEMS })
+        }
+    }
+}
+
+/// Reads the lines of a file or of standard input, sanitised.
+fn read_lines(file: &str) -> Result<Vec<String>> {
+    let bytes = if file == "-" {
+        let mut b = Vec::new();
+        io::Read::read_to_end(&mut io::stdin().lock(), &mut b).context("reading standard input")?;
+        b
+    } else {
+        std::fs::read(PathBuf::from(file)).with_context(|| format!("{}: cannot read", sanitize_line(file)))?
+    };
+    let mut lines = Vec::new();
+    for line in bytes.lines() {
+        let line = line.unwrap_or_default();
+        lines.push(sanitize_line(&line));
+    }
+    if lines.is_empty() {
+        // `lines()` on invalid UTF-8 stops; decode lossily instead.
+        lines = String::from_utf8_lossy(&bytes).lines().map(sanitize_line).collect();
+    }
+    Ok(lines)
+}
+
+pub fn print_list(lib: &Library, out: &mut dyn Write, json: bool) -> io::Result<()> {
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &lib.articles)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for a in &lib.articles {
+        writeln!(out, "{}\t{}\t{}\t{}", a.id, a.meta.title, opt(&a.meta.source), opt(&a.meta.date))?;
+    }
+    Ok(())
+}
+
+fn print_article(a: &Article, cleaned: &Cleaned, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}", a.meta.title)?;
+    let line: Vec<&str> = [&a.meta.source, &a.meta.date, &a.meta.author].into_iter().filter_map(|f| f.as_deref()).collect();
+    if !line.is_empty() {
+        writeln!(out, "{}", line.join(" · "))?;
+    }
+    if let Some(u) = &a.meta.url {
+        writeln!(out, "{u}")?;
+    }
+    for b in cleaned.kept() {
+        writeln!(out)?;
+        writeln!(out, "{}", b.text)?;
+    }
+    Ok(())
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>().and_then(|e| e.io_error_kind()) == Some(io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// The binary's entry point.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_FATAL } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let result = run(cli, &mut out).and_then(|code| out.flush().map(|_| code).map_err(Into::into));
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("byline: {e:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! Saved HTML pages: metadata from `<title>`, Open Graph and article meta
+//! tags, `<time>` and canonical links, parsed with an HTML5 parser.
+
+use dom_query::Document as Dom;
+
+use super::url_host;
+use crate::core::article::Meta;
+use crate::core::date::parse_date;
+use crate::core::sanitize::sanitize_line;
+
+fn first_attr(dom: &Dom, selectors: &[(&str, &str)]) -> Option<String> {
+    for (sel, attr) in selectors {
+        for node in dom.select(sel).nodes() {
+            if let Some(v) = node.attr(attr) {
+                let v = sanitize_line(&v);
+                if !v.is_empty() {
+                    return Some(v);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn first_text(dom: &Dom, selector: &str) -> Option<String> {
+    dom.select(selector).nodes().iter().map(|n| sanitize_line(&n.text())).find(|t| !t.is_empty())
+}
+
+/// Removes a trailing " | Site" or " - Site" from a page title when the
+/// suffix is the site's name.
+fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
+    if let Some(site) = site {
+        for sep in [" | ", " - ", " – ", " — ", " :: "] {
+            if let Some((head, tail)) = title.rsplit_once(sep) {
+                if tail.trim().eq_ignore_ascii_case(site.trim()) && !head.trim().is_empty() {
+                    return head.trim().to_owned();
+                }
+            }
+        }
+    }
+    title.to_owned()
+}
+
+/// Metadata of an HTML page.
+pub fn html_meta(html: &str) -> Meta {
+    let dom = Dom::from(html);
+    let site = first_attr(&dom, &[("meta[property='og:site_name']", "content"), ("meta[name='application-name']", "content")]);
+    let title = first_attr(&dom, &[("meta[property='og:title']", "content"), ("meta[name='twitter:title']", "content")])
+        .or_else(|| first_text(&dom, "title"))
+        .or_else(|| first_text(&dom, "h1"))
+        .map(|t| strip_site_suffix(&t, site.as_deref()))
+        .unwrap_or_default();
+    let url = first_attr(&dom, &[("link[rel='canonical']", "href"), ("meta[property='og:url']", "content")])
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let raw_date = first_attr(
+        &dom,
+        &[
+            ("meta[property='article:published_time']", "content"),
+            ("meta[itemprop='datePublished']", "content"),
+            ("meta[name='date']", "content"),
+            ("meta[name='pubdate']", "content"),
+            ("meta[name='publish-date']", "content"),
+            ("meta[name='dc.date']", "content"),
+            ("meta[name='DC.date.issued']", "content"),
+            ("time[itemprop='datePublished']", "datetime"),
+            ("time[datetime]", "datetime"),
+        ],
+    )
+    .or_else(|| first_text(&dom, "time"));
+    let date = raw_date.map(|d| parse_date(&d).unwrap_or(d));
+    let author = first_attr(&dom, &[("meta[name='author']", "content"), ("meta[property='article:author']", "content")])
+        .filter(|a| !a.starts_with("http"))
+        .or_else(|| first_text(&dom, "[rel='author']"))
+        .or_else(|| first_text(&dom, "[itemprop='author'] [itemprop='name']"));
+    let source = site.or_else(|| url.as_deref().and_then(url_host));
+    Meta { title, source, date, url, author }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn open_graph_and_article_meta() {
+        let page = r#"<html><head><title>Rates rise again | Daily Planet</title>
+            <meta property="og:site_name" content="Daily Planet">
+            <meta property="article:published_time" content="2019-11-19T12:05:00Z">
+            <meta name="author" content="Lois Lane">
+            <link rel="canonical" href="https://www.dailyplanet.com/a/1"></head>
+            <body><h1>Rates rise</h1></body></html>"#;
+        let m = html_meta(page);
+        assert_eq!(m.title, "Rates rise again");
+        assert_eq!(m.source.as_deref(), Some("Daily Planet"));
+        assert_eq!(m.date.as_deref(), Some("2019-11-19T12:05:00Z"));
+        assert_eq!(m.author.as_deref(), Some("Lois Lane"));
+        assert_eq!(m.url.as_deref(), Some("https://www.dailyplanet.com/a/1"));
+    }
+
+    #[test]
+    fn time_element_and_missing_fields() {
+        let m = html_meta("<html><body><h1>Only a heading</h1><time datetime='2020-01-02'>Jan 2</time></body></html>");
+        assert_eq!(m.title, "Only a heading");
+        assert_eq!(m.date.as_deref(), Some("2020-01-02"));
+        assert_eq!((m.source, m.url, m.author), (None, None, None));
+    }
+
+    #[test]
+    fn title_with_escape_sequences_is_sanitised() {
+        let m = html_meta("<title>Hi\u{1b}]0;owned\u{7} there</title>");
+        assert_eq!(m.title, "Hi there");
+    }
+}

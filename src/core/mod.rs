@@ -9,6 +9,7 @@ pub mod article;
 pub mod clean;
 pub mod date;
 pub mod decode;
+pub mod entities;
 pub mod error;
 pub mod filter;
 pub mod formats;

@@ -148,7 +148,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
                 }
             };
             let a = &lib.articles[i];
-            let cleaned = clean(lib.document(i), &a.meta);
+            let cleaned = clean(lib.document(i)?, &a.meta);
             if json {
                 serde_json::to_writer_pretty(&mut *out, &ShowJson { article: a, blocks: cleaned.kept().collect() })?;
                 writeln!(out)?;
@@ -164,7 +164,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
                 bail!("{}: no article to clean", sanitize_line(&file));
             }
             for i in 0..lib.len() {
-                let cleaned = clean(lib.document(i), &lib.articles[i].meta);
+                let cleaned = clean(lib.document(i)?, &lib.articles[i].meta);
                 if i > 0 {
                     writeln!(out)?;
                 }

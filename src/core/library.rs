@@ -166,9 +166,11 @@ impl Library {
         }
     }
 
-    /// The document (body before cleaning) of article `i`.
-    pub fn document(&self, i: usize) -> &Document {
-        &self.docs[i]
+    /// The document (body before cleaning) of article `i`. It may be read
+    /// from disk when first asked for, so it can fail (the file changed or
+    /// went away since the library was listed).
+    pub fn document(&self, i: usize) -> Result<&Document, Error> {
+        self.docs.get(i).ok_or_else(|| Error::NoSuchArticle { id: i.to_string() })
     }
 
     /// Finds an article by id, by unique id prefix, or by its origin path.

@@ -84,11 +84,18 @@ pub fn load_library(paths: &[String], max_size_mib: u64) -> Library {
     Library::load(&inputs, &Options { max_size: max_size_mib.saturating_mul(1 << 20) })
 }
 
+/// How many problems a command other than `check` prints before it sums
+/// up the rest (a folder of 100,000 empty files must not bury the output).
+const MAX_REPORTED: usize = 20;
+
 fn report(problems: &[Problem]) {
     let stderr = io::stderr();
     let mut err = stderr.lock();
-    for p in problems {
+    for p in problems.iter().take(MAX_REPORTED) {
         let _ = writeln!(err, "byline: {p}");
+    }
+    if problems.len() > MAX_REPORTED {
+        let _ = writeln!(err, "byline: … and {} more problems (`byline check` lists them all)", problems.len() - MAX_REPORTED);
     }
 }
 

@@ -11,6 +11,9 @@
 
 use serde::Serialize;
 
+pub mod rules;
+pub mod tokens;
+
 /// The kinds the panel groups by, in its order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Kind {
@@ -84,9 +87,23 @@ const STOP: &[&str] = &[
     "Mr", "Mrs", "Ms", "Dr", "Sir", "So", "Yet", "Some", "All", "No", "Not", "There", "Here", "What", "Who", "Why", "How", "Where",
 ];
 
-/// Finds the mentions in `text`.
+/// Finds the mentions in `text`, in text order.
 pub fn mentions(text: &str) -> Vec<Mention> {
-    tag_names(text)
+    let toks = tokens::tokenize(text);
+    let mut out: Vec<Mention> = rules::find(text, &toks)
+        .into_iter()
+        .map(|(a, b, kind)| Mention {
+            start: toks[a].start,
+            end: toks[b - 1].end,
+            kind,
+            text: text[toks[a].bstart..toks[b - 1].bend].to_string(),
+        })
+        .collect();
+    let names = tag_names(text);
+    let names: Vec<Mention> = names.into_iter().filter(|m| !out.iter().any(|o| o.start < m.end && m.start < o.end)).collect();
+    out.extend(names);
+    out.sort_by_key(|m| m.start);
+    out
 }
 
 /// Runs of capitalised words that are not sentence-initial stop words.

@@ -14,6 +14,7 @@ use serde::Serialize;
 pub mod features;
 pub mod gazetteer;
 pub mod model;
+pub mod post;
 pub mod rules;
 pub mod tokens;
 
@@ -85,6 +86,12 @@ pub struct Entity {
 
 /// Finds the mentions in `text`, in text order.
 pub fn mentions(text: &str) -> Vec<Mention> {
+    mentions_with(model::model(), text)
+}
+
+/// [`mentions`] with a given name tagger (the trainer measures its models
+/// with this); `None` finds dates and money only.
+pub fn mentions_with(tagger: Option<&model::Model>, text: &str) -> Vec<Mention> {
     let doc = features::Doc::new(text);
     let toks = &doc.toks;
     let mention = |a: usize, b: usize, kind: Kind| Mention {
@@ -95,7 +102,7 @@ pub fn mentions(text: &str) -> Vec<Mention> {
     };
     let mut out: Vec<Mention> = rules::find(text, toks).into_iter().map(|(a, b, k)| mention(a, b, k)).collect();
     let taken: Vec<(usize, usize)> = out.iter().map(|m| (m.start, m.end)).collect();
-    for (a, b, k) in names(&doc) {
+    for (a, b, k) in names(tagger, &doc) {
         let m = mention(a, b, k);
         if !taken.iter().any(|&(s, e)| s < m.end && m.start < e) {
             out.push(m);
@@ -106,8 +113,8 @@ pub fn mentions(text: &str) -> Vec<Mention> {
 }
 
 /// Name spans (first token, end token, kind) from the tagger.
-fn names(doc: &features::Doc) -> Vec<(usize, usize, Kind)> {
-    let Some(m) = model::model() else { return Vec::new() };
+fn names(tagger: Option<&model::Model>, doc: &features::Doc) -> Vec<(usize, usize, Kind)> {
+    let Some(m) = tagger else { return Vec::new() };
     let labels = m.tag(doc);
     let mut out = Vec::new();
     let mut i = 0;
@@ -124,7 +131,7 @@ fn names(doc: &features::Doc) -> Vec<(usize, usize, Kind)> {
             _ => i += 1,
         }
     }
-    out
+    post::document(doc, out)
 }
 
 /// Groups mentions into entities and ranks them: most mentioned first, then

@@ -177,8 +177,9 @@ fn filter_open_scroll_toggle_and_quit_restore_the_terminal() {
     assert_eq!(read_count(home.path()), 1);
 }
 
-#[test]
-fn sigterm_saves_state_and_restores_the_terminal() {
+/// A signal ends the reader: state is saved first, the terminal restored,
+/// and the exit code says which signal (128 + n).
+fn signal_ends_the_reader(signal: &str, number: u32) {
     let home = tempfile::tempdir().unwrap();
     let mut s = Session::start(home.path(), 80, 24);
     s.wait_text("Articles 3");
@@ -189,11 +190,21 @@ fn sigterm_saves_state_and_restores_the_terminal() {
     s.keys("m");
     s.wait_text("marked read");
     let pid = s.child.process_id().expect("pid");
-    let status = std::process::Command::new("kill").arg("-TERM").arg(pid.to_string()).status().unwrap();
+    let status = std::process::Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().unwrap();
     assert!(status.success());
-    assert_eq!(s.wait_exit(), 128 + 15);
+    assert_eq!(s.wait_exit(), 128 + number);
     assert!(s.restored(), "terminal not restored:\n{}", s.contents());
     assert_eq!(read_count(home.path()), 1);
+}
+
+#[test]
+fn sigterm_saves_state_and_restores_the_terminal() {
+    signal_ends_the_reader("TERM", 15);
+}
+
+#[test]
+fn sighup_saves_state_and_restores_the_terminal() {
+    signal_ends_the_reader("HUP", 1);
 }
 
 #[test]

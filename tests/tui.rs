@@ -495,3 +495,11 @@ fn reading_position_and_read_state_persist_across_runs() {
     let top_b = b.wrapped.lines[b.scroll..].iter().find_map(|l| l.block).unwrap();
     assert_eq!(top_b, top, "reopened where reading stopped");
 }
+
+#[test]
+fn the_readme_lists_every_key() {
+    let readme = include_str!("../README.md");
+    for (k, _) in keys::HELP {
+        assert!(readme.contains(&format!("| `{k}` |")), "README lacks {k}");
+    }
+}

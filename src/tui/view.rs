@@ -15,6 +15,7 @@ use super::layout::{self, Focus};
 use super::theme::Theme;
 use super::wrap::LineKind;
 use crate::core::clean::BlockKind;
+use crate::core::sanitize::sanitize_line;
 
 pub fn draw(app: &App, f: &mut Frame) {
     let t = Theme::new(app.opts.color);
@@ -296,7 +297,7 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
             (Line::from(format!("search: {q}")), n < usize::MAX)
         }
         _ => match &app.message {
-            Some(m) => (Line::styled(m.clone(), t.message()), false),
+            Some(m) => (Line::styled(sanitize_line(m), t.message()), false),
             None => (Line::from(hints(app)), false),
         },
     };

@@ -10,6 +10,7 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use base64::Engine;
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 
 const DEADLINE: Duration = Duration::from_secs(20);
@@ -24,8 +25,13 @@ struct Session {
 
 impl Session {
     fn start(state_home: &std::path::Path, cols: u16, rows: u16) -> Session {
+        Session::start_with(state_home, cols, rows, &[])
+    }
+
+    fn start_with(state_home: &std::path::Path, cols: u16, rows: u16, args: &[&str]) -> Session {
         let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("openpty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_byline"));
+        cmd.args(args);
         cmd.env("XDG_STATE_HOME", state_home);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
@@ -86,6 +92,10 @@ impl Session {
         for c in keys.chars() {
             self.send(&c.to_string());
         }
+    }
+
+    fn raw_text(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
     }
 
     fn wait_exit(&mut self) -> u32 {
@@ -168,6 +178,19 @@ fn filter_open_scroll_toggle_and_quit_restore_the_terminal() {
     s.keys("x");
     s.wait_text("removed lines hidden");
 
+    // Y copies the cleaned text through OSC 52 (base64, so nothing in it
+    // reaches the terminal raw).
+    s.keys("Y");
+    s.wait_text("cleaned text copied");
+    let raw = s.raw_text();
+    let start = raw.find("\x1b]52;c;").expect("an OSC 52 sequence") + 7;
+    let end = start + raw[start..].find('\x07').unwrap();
+    let text = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(&raw[start..end]).unwrap()).unwrap();
+    assert!(text.starts_with("Mark Zuckerberg apologises, admits mistakes"), "{text}");
+    assert!(!text.contains("Home Business"), "the breadcrumb was cleaned away");
+    // No mouse capture unless asked for.
+    assert!(!raw.contains("\x1b[?1000h"));
+
     // Esc, then q in a separate write: quit.
     s.send("\x1b");
     s.keys("q");
@@ -215,4 +238,23 @@ fn ctrl_c_quits_and_restores_at_40x10() {
     s.send("\x03");
     assert_eq!(s.wait_exit(), 0);
     assert!(s.restored(), "terminal not restored:\n{}", s.contents());
+}
+
+#[test]
+fn with_mouse_the_wheel_scrolls_and_capture_is_released_on_exit() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start_with(home.path(), 120, 40, &["--mouse"]);
+    s.wait_text("Articles 3");
+    s.wait_text(" 0% · ");
+    assert!(s.raw_text().contains("\x1b[?1000h"), "mouse capture enabled");
+    // SGR wheel-down events over the reading pane.
+    for _ in 0..3 {
+        s.send("\x1b[<65;60;10M");
+    }
+    s.wait_for("the wheel to scroll the reader", |scr| scr.lines().any(|l| l.contains("% · ") && !l.contains(" 0% · ")));
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(s.restored());
+    let raw = s.raw_text();
+    assert!(raw.rfind("\x1b[?1000l") > raw.rfind("\x1b[?1000h"), "mouse capture released");
 }

@@ -37,7 +37,11 @@ enum Msg {
 /// Whether colour is wanted: not with `--no-color`, nor when `NO_COLOR` is
 /// set to anything non-empty (no-color.org).
 pub fn want_color(no_color_flag: bool) -> bool {
-    !no_color_flag && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    color_from(no_color_flag, std::env::var_os("NO_COLOR").as_deref())
+}
+
+fn color_from(no_color_flag: bool, no_color_env: Option<&std::ffi::OsStr>) -> bool {
+    !no_color_flag && no_color_env.is_none_or(|v| v.is_empty())
 }
 
 fn restore(mouse: bool) {
@@ -118,6 +122,9 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
     if let Some(e) = save_error {
         eprintln!("{e}");
     }
+    for p in &app.state.problems {
+        eprintln!("byline: {}", crate::core::sanitize::sanitize_line(p));
+    }
     for p in &app.lib.problems {
         eprintln!("byline: {p}");
     }
@@ -166,5 +173,19 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, rx: &mpsc:
                 app.message = Some(format!("{e}; reading goes on, state kept in memory"));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_flag_and_env_turn_colour_off() {
+        assert!(color_from(false, None));
+        assert!(!color_from(true, None));
+        assert!(!color_from(false, Some("1".as_ref())));
+        // NO_COLOR set but empty does not count (no-color.org).
+        assert!(color_from(false, Some("".as_ref())));
     }
 }

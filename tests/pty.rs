@@ -35,6 +35,8 @@ impl Session {
         cmd.env("XDG_STATE_HOME", state_home);
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
+        cmd.env("BYLINE_TEST_PANIC", "1");
+        cmd.env("RUST_BACKTRACE", "0");
         let child = pair.slave.spawn_command(cmd).expect("spawn byline");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -257,4 +259,23 @@ fn with_mouse_the_wheel_scrolls_and_capture_is_released_on_exit() {
     assert!(s.restored());
     let raw = s.raw_text();
     assert!(raw.rfind("\x1b[?1000l") > raw.rfind("\x1b[?1000h"), "mouse capture released");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_then_prints_and_saves_state() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(home.path(), 80, 24);
+    s.wait_text("Articles 3");
+    s.send("\r");
+    s.wait_text("space/b page");
+    // Debug builds panic on ! when BYLINE_TEST_PANIC is set (see tui::debug_panic).
+    s.keys("!");
+    assert_eq!(s.wait_exit(), 101);
+    assert!(s.restored(), "terminal not restored:\n{}", s.contents());
+    let raw = s.raw_text();
+    let left = raw.rfind("\x1b[?1049l").unwrap();
+    let msg = raw.find("test panic requested").expect("the panic message is printed");
+    assert!(msg > left, "the message comes after the terminal is restored");
+    s.wait_text("test panic requested");
+    assert_eq!(read_count(home.path()), 1, "state saved after the panic");
 }

@@ -114,7 +114,10 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
 
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| event_loop(&mut terminal, &mut app, &rx)));
     let save_error = save(&mut app);
-    restore(mouse);
+    if outcome.is_ok() {
+        // After a panic the hook has restored the terminal already.
+        restore(mouse);
+    }
     let outcome = match outcome {
         Ok(o) => o,
         Err(panic) => std::panic::resume_unwind(panic),
@@ -134,11 +137,29 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
     }
 }
 
+/// Debug builds only, for the end-to-end test of the panic path: with
+/// `BYLINE_TEST_PANIC` set, the key `!` panics inside the loop.
+fn debug_panic(ev: &Event) {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("BYLINE_TEST_PANIC").is_some() {
+        if let Event::Key(k) = ev {
+            if k.code == event::KeyCode::Char('!') {
+                panic!("test panic requested with BYLINE_TEST_PANIC");
+            }
+        }
+    }
+    let _ = ev;
+}
+
 /// Handles messages until quit; returns the signal that ended it, if any.
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, rx: &mpsc::Receiver<Msg>) -> Result<Option<i32>> {
     let mut save_failed = false;
+    let mut dirty = true;
     loop {
-        terminal.draw(|f| view::draw(app, f))?;
+        if dirty {
+            terminal.draw(|f| view::draw(app, f))?;
+            dirty = false;
+        }
         // Block for one message, then take whatever else is queued (a burst
         // of resizes or keys) before drawing again.
         let first = rx.recv()?;
@@ -148,8 +169,12 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, rx: &mpsc:
                 Msg::Signal(sig) => return Ok(Some(sig)),
                 Msg::InputClosed => return Ok(None),
                 Msg::Term(ev) => {
+                    debug_panic(&ev);
+                    // Events that mean nothing here (key releases, focus,
+                    // paste) change nothing and draw nothing.
                     if let Some(action) = keys::get_action(app, &ev) {
                         update(app, action);
+                        dirty = true;
                     }
                 }
             }

@@ -110,8 +110,7 @@ fn list(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
         let unread = !app.state.is_read(&a.id);
         let mut spans = vec![if unread { Span::styled("* ", t.unread()) } else { Span::raw("  ") }];
         let hits = positions.and_then(|p| p.get(&i));
-        let title_style = if unread { t.unread().patch(Style::new().fg(ratatui::style::Color::Reset)) } else { Style::new() };
-        let title_style = if t.color { title_style } else { Style::new().add_modifier(title_style.add_modifier) };
+        let title_style = if unread { Style::new().add_modifier(ratatui::style::Modifier::BOLD) } else { Style::new() };
         match hits {
             Some(h) if !h.is_empty() => {
                 for (ci, c) in a.meta.title.chars().enumerate() {

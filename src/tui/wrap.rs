@@ -140,8 +140,8 @@ mod tests {
 
     #[test]
     fn offsets_point_at_the_line_text() {
-        let text = "The quick brown fox jumps over the lazy dog again and again";
-        for w in 1..30 {
+        let text = "The quick brown fox jumps over the well-known, long-winded dog at https://example.com/a/very/long/path?x=1 again";
+        for w in 1..40 {
             for (off, line) in wrap_offsets(text, w) {
                 assert!(text[off..].starts_with(&line), "w={w} {line:?}");
             }

@@ -30,6 +30,14 @@ pub struct Cli {
     /// Skip files larger than this many MiB.
     #[arg(long, global = true, default_value_t = 64, value_name = "MIB")]
     pub max_size: u64,
+    /// Reader: enable the mouse (wheel scrolls, click selects); off by
+    /// default so the terminal's text selection keeps working.
+    #[arg(long)]
+    pub mouse: bool,
+    /// Reader: no colours (also when NO_COLOR is set); highlights use
+    /// reverse, bold and underline.
+    #[arg(long)]
+    pub no_color: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +151,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
             if lib.is_empty() {
                 report(&lib.problems);
                 bail!("no articles to read");
+            }
+            use std::io::IsTerminal;
+            if io::stdin().is_terminal() && io::stdout().is_terminal() {
+                out.flush()?;
+                let opts = crate::tui::Options { mouse: cli.mouse, color: crate::tui::want_color(cli.no_color) };
+                return crate::tui::run(lib, opts);
             }
             crate::cli::print_list(&lib, out, false)?;
             Ok(outcome(&lib.problems))

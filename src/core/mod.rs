@@ -15,3 +15,4 @@ pub mod filter;
 pub mod formats;
 pub mod library;
 pub mod sanitize;
+pub mod state;

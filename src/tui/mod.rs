@@ -1,0 +1,216 @@
+//! The terminal reader: `App` + `update(action)` + `view`, over the core.
+//!
+//! The loop blocks on one channel that carries terminal events (from an
+//! input thread blocked in `event::read`) and signals (SIGTERM, SIGHUP,
+//! SIGINT from a signal thread); it redraws only after something arrived,
+//! so an idle reader uses no CPU. The terminal is restored on every way
+//! out: `q`, Ctrl-C, a signal (state is saved first), and a panic
+//! (ratatui's hook restores, then the message prints; state is saved after).
+
+pub mod app;
+pub mod clipboard;
+pub mod keys;
+pub mod layout;
+pub mod theme;
+pub mod view;
+pub mod wrap;
+
+use std::io::Write;
+use std::sync::mpsc;
+
+use anyhow::Result;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::{cursor, execute};
+
+use crate::core::library::Library;
+use crate::core::state::{self, State};
+
+pub use app::{update, Action, App, Options};
+
+/// What the loop waits for.
+enum Msg {
+    Term(Event),
+    Signal(i32),
+    InputClosed,
+}
+
+/// Whether colour is wanted: not with `--no-color`, nor when `NO_COLOR` is
+/// set to anything non-empty (no-color.org).
+pub fn want_color(no_color_flag: bool) -> bool {
+    color_from(no_color_flag, std::env::var_os("NO_COLOR").as_deref())
+}
+
+fn color_from(no_color_flag: bool, no_color_env: Option<&std::ffi::OsStr>) -> bool {
+    !no_color_flag && no_color_env.is_none_or(|v| v.is_empty())
+}
+
+fn restore(mouse: bool) {
+    if mouse {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    }
+    let _ = execute!(std::io::stdout(), cursor::Show);
+    ratatui::restore();
+}
+
+/// Saves the reading state, returning a line to print when it failed.
+fn save(app: &mut App) -> Option<String> {
+    app.leave_article();
+    app.state.save().err().map(|e| format!("byline: {e}"))
+}
+
+/// Runs the reader until the user quits. Returns the process exit code.
+pub fn run(lib: Library, opts: Options) -> Result<u8> {
+    let st = match state::default_path() {
+        Some(p) => State::load(p),
+        None => State::in_memory(),
+    };
+    let mut app = App::new(lib, st, opts);
+    let (tx, rx) = mpsc::channel::<Msg>();
+
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for s in signals.forever() {
+                if tx.send(Msg::Signal(s)).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+
+    let mut terminal = ratatui::try_init()?;
+    // After ratatui's hook (which restores and then prints the panic):
+    // also release the mouse and show the cursor first.
+    let prev = std::panic::take_hook();
+    let mouse = opts.mouse;
+    std::panic::set_hook(Box::new(move |info| {
+        if mouse {
+            let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        }
+        let _ = execute!(std::io::stdout(), cursor::Show);
+        prev(info);
+    }));
+    if mouse {
+        execute!(std::io::stdout(), EnableMouseCapture)?;
+    }
+    let size = terminal.size()?;
+    update(&mut app, Action::Resize(size.width, size.height));
+
+    std::thread::spawn(move || loop {
+        match event::read() {
+            Ok(ev) => {
+                if tx.send(Msg::Term(ev)).is_err() {
+                    break;
+                }
+            }
+            Err(_) => {
+                let _ = tx.send(Msg::InputClosed);
+                break;
+            }
+        }
+    });
+
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| event_loop(&mut terminal, &mut app, &rx)));
+    let save_error = save(&mut app);
+    if outcome.is_ok() {
+        // After a panic the hook has restored the terminal already.
+        restore(mouse);
+    }
+    let outcome = match outcome {
+        Ok(o) => o,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    if let Some(e) = save_error {
+        eprintln!("{e}");
+    }
+    for p in &app.state.problems {
+        eprintln!("byline: {}", crate::core::sanitize::sanitize_line(p));
+    }
+    for p in &app.lib.problems {
+        eprintln!("byline: {p}");
+    }
+    match outcome? {
+        Some(sig) => Ok((128 + sig).clamp(0, 255) as u8),
+        None => Ok(0),
+    }
+}
+
+/// Debug builds only, for the end-to-end test of the panic path: with
+/// `BYLINE_TEST_PANIC` set, the key `!` panics inside the loop.
+fn debug_panic(ev: &Event) {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("BYLINE_TEST_PANIC").is_some() {
+        if let Event::Key(k) = ev {
+            if k.code == event::KeyCode::Char('!') {
+                panic!("test panic requested with BYLINE_TEST_PANIC");
+            }
+        }
+    }
+    let _ = ev;
+}
+
+/// Handles messages until quit; returns the signal that ended it, if any.
+fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, rx: &mpsc::Receiver<Msg>) -> Result<Option<i32>> {
+    let mut save_failed = false;
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| view::draw(app, f))?;
+            dirty = false;
+        }
+        // Block for one message, then take whatever else is queued (a burst
+        // of resizes or keys) before drawing again.
+        let first = rx.recv()?;
+        let mut next = Some(first);
+        while let Some(msg) = next.take() {
+            match msg {
+                Msg::Signal(sig) => return Ok(Some(sig)),
+                Msg::InputClosed => return Ok(None),
+                Msg::Term(ev) => {
+                    debug_panic(&ev);
+                    // Events that mean nothing here (key releases, focus,
+                    // paste) change nothing and draw nothing.
+                    if let Some(action) = keys::get_action(app, &ev) {
+                        update(app, action);
+                        dirty = true;
+                    }
+                }
+            }
+            if app.quit {
+                return Ok(None);
+            }
+            next = rx.try_recv().ok();
+        }
+        for effect in app.effects.drain(..) {
+            match effect {
+                app::Effect::Copy(text) => {
+                    let mut out = std::io::stdout();
+                    out.write_all(clipboard::osc52(&text).as_bytes())?;
+                    out.flush()?;
+                }
+            }
+        }
+        if app.state.is_dirty() && !save_failed {
+            if let Err(e) = app.state.save() {
+                save_failed = true;
+                app.message = Some(format!("{e}; reading goes on, state kept in memory"));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_color_flag_and_env_turn_colour_off() {
+        assert!(color_from(false, None));
+        assert!(!color_from(true, None));
+        assert!(!color_from(false, Some("1".as_ref())));
+        // NO_COLOR set but empty does not count (no-color.org).
+        assert!(color_from(false, Some("".as_ref())));
+    }
+}

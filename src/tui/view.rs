@@ -1,0 +1,340 @@
+//! Drawing, and nothing else: reads the app, writes cells. Every string
+//! here comes from the core (sanitised) or from this program; all of it
+//! goes through ratatui's buffer, which measures wide characters.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::Frame;
+
+use super::app::{App, EntRow, ListFilter, Mode};
+use super::keys::HELP;
+use super::layout::{self, Focus};
+use super::theme::Theme;
+use super::wrap::LineKind;
+use crate::core::clean::BlockKind;
+use crate::core::sanitize::sanitize_line;
+
+pub fn draw(app: &App, f: &mut Frame) {
+    let t = Theme::new(app.opts.color);
+    let area = f.area();
+    let p = layout::panes(area, app.shape());
+    let buf = f.buffer_mut();
+    if let Some(r) = p.list {
+        list(app, buf, r, &t);
+    }
+    if let Some(r) = p.reader {
+        reader(app, buf, r, &t);
+    }
+    if let Some(r) = p.entities {
+        if p.overlay {
+            ratatui::widgets::Widget::render(Clear, r, buf);
+        }
+        entities(app, buf, r, &t);
+    }
+    if let Some(cursor) = status(app, buf, p.status, &t) {
+        f.set_cursor_position(cursor);
+    }
+    if app.mode == Mode::Help {
+        help(app, f.buffer_mut(), area, &t);
+    }
+}
+
+fn pane(title: String, focused: bool, t: &Theme) -> Block<'static> {
+    let title = if focused { format!("[ {title} ]") } else { format!(" {title} ") };
+    Block::bordered().border_style(t.border(focused)).title(Span::styled(title, t.border(focused)))
+}
+
+fn render(w: impl ratatui::widgets::Widget, r: Rect, buf: &mut Buffer) {
+    w.render(r, buf);
+}
+
+/// Cuts `s` to at most `w` display columns (wide characters whole), with
+/// an ellipsis when something was cut.
+fn truncate(s: &str, w: usize) -> String {
+    if Span::raw(s).width() <= w {
+        return s.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = Span::raw(c.to_string()).width();
+        if used + cw + 1 > w {
+            break;
+        }
+        used += cw;
+        out.push(c);
+    }
+    if w > 0 {
+        out.push('…');
+    }
+    out
+}
+
+fn list(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
+    let focused = app.focus == Focus::List;
+    let n = app.visible.len();
+    let title = match &app.list_filter {
+        ListFilter::None => format!("Articles {}", app.lib.len()),
+        ListFilter::Query { query, .. } => format!("Articles /{query} {n}/{}", app.lib.len()),
+        ListFilter::Entity { name } => format!("Articles mentioning {name} {n}/{}", app.lib.len()),
+    };
+    let block = pane(title, focused, t);
+    let inner = block.inner(r);
+    render(block, r, buf);
+    if n == 0 {
+        render(Paragraph::new(Line::styled("no title matches", t.dim())), inner, buf);
+        return;
+    }
+    let positions = match &app.list_filter {
+        ListFilter::Query { positions, .. } => Some(positions),
+        _ => None,
+    };
+    let rows = (inner.height / 2) as usize;
+    for (k, &i) in app.visible.iter().enumerate().skip(app.list_offset).take(rows) {
+        let a = &app.lib.articles[i];
+        let y = inner.y + ((k - app.list_offset) * 2) as u16;
+        let row = Rect { y, height: 2.min(inner.bottom() - y), ..inner };
+        let base = if k == app.list_sel {
+            if focused || app.mode == Mode::Filter {
+                t.selected()
+            } else {
+                t.selected_idle()
+            }
+        } else {
+            Style::new()
+        };
+        buf.set_style(row, base);
+        let unread = !app.state.is_read(&a.id);
+        let mut spans = vec![if unread { Span::styled("* ", t.unread()) } else { Span::raw("  ") }];
+        let hits = positions.and_then(|p| p.get(&i));
+        let title_style = if unread { Style::new().add_modifier(ratatui::style::Modifier::BOLD) } else { Style::new() };
+        match hits {
+            Some(h) if !h.is_empty() => {
+                for (ci, c) in a.meta.title.chars().enumerate() {
+                    let s = if h.contains(&ci) { title_style.patch(t.matched()) } else { title_style };
+                    spans.push(Span::styled(c.to_string(), s));
+                }
+            }
+            _ => spans.push(Span::styled(a.meta.title.clone(), title_style)),
+        }
+        buf.set_line(inner.x, y, &Line::from(spans), inner.width);
+        if row.height > 1 {
+            let sub: Vec<&str> = [&a.meta.source, &a.meta.date].into_iter().filter_map(|f| f.as_deref()).collect();
+            let sub = if sub.is_empty() { a.origin.clone() } else { sub.join(" · ") };
+            let style = if k == app.list_sel { Style::new() } else { t.dim() };
+            buf.set_line(inner.x, y + 1, &Line::from(vec![Span::raw("  "), Span::styled(sub, style)]), inner.width);
+        }
+    }
+}
+
+/// Highlight ranges over the body, in code points: (start, end, style),
+/// later entries drawn over earlier ones.
+fn highlights(app: &App, t: &Theme) -> Vec<(usize, usize, Style)> {
+    let mut out = Vec::new();
+    if app.ent_active {
+        if let Some(e) = app.selected_entity() {
+            for (k, &(s, e2)) in e.spans.iter().enumerate() {
+                let style = if app.ent_mention == Some(k) { t.current() } else { t.mention() };
+                out.push((s, e2, style));
+            }
+        }
+    }
+    if let Some(s) = &app.search {
+        for (k, &(a, b)) in s.matches.iter().enumerate() {
+            out.push((a, b, if s.current == Some(k) { t.current() } else { t.search() }));
+        }
+    }
+    out
+}
+
+fn reader(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
+    let focused = app.focus == Focus::Reader;
+    let (title, footer) = match app.open.and_then(|i| app.current().map(|a| (i, a))) {
+        Some((i, a)) => (
+            app.lib.articles[i].meta.source.clone().unwrap_or_else(|| "Reader".into()),
+            format!(" {}% · {} min read ", app.percent(), a.minutes()),
+        ),
+        None => ("Reader".into(), String::new()),
+    };
+    let block = pane(title, focused, t).title_bottom(Line::from(footer).right_aligned());
+    render(block, r, buf);
+    let text = layout::reader_text(r);
+    if app.open.is_none() {
+        render(Paragraph::new(Line::styled("no article", t.dim())), text, buf);
+        return;
+    }
+    let marks = highlights(app, t);
+    for (row, l) in app.wrapped.lines.iter().skip(app.scroll).take(text.height as usize).enumerate() {
+        let y = text.y + row as u16;
+        let base = match l.kind {
+            LineKind::Title => t.title(),
+            LineKind::Meta => t.meta(),
+            LineKind::Url => t.url(),
+            LineKind::Blank => Style::new(),
+            LineKind::Removed => t.removed(),
+            LineKind::Body(BlockKind::Heading) => t.heading(),
+            LineKind::Body(BlockKind::Quote) => t.quote(),
+            LineKind::Body(BlockKind::Caption) => t.caption(),
+            LineKind::Body(_) => Style::new(),
+        };
+        let prefix_style = match l.kind {
+            LineKind::Removed => t.reason(),
+            LineKind::Body(BlockKind::Quote) => t.quote(),
+            _ => t.dim(),
+        };
+        let mut spans = vec![Span::styled(l.prefix.clone(), prefix_style)];
+        match l.body {
+            Some(s) if !marks.is_empty() => {
+                let chars: Vec<char> = l.text.chars().collect();
+                let mut styles = vec![base; chars.len()];
+                for &(a, b, st) in &marks {
+                    for (j, slot) in styles.iter_mut().enumerate() {
+                        let at = s + j;
+                        if at >= a && at < b {
+                            *slot = base.patch(st);
+                        }
+                    }
+                }
+                let mut run = String::new();
+                let mut run_style = styles.first().copied().unwrap_or(base);
+                for (c, st) in chars.into_iter().zip(styles) {
+                    if st != run_style && !run.is_empty() {
+                        spans.push(Span::styled(std::mem::take(&mut run), run_style));
+                    }
+                    run_style = st;
+                    run.push(c);
+                }
+                spans.push(Span::styled(run, run_style));
+            }
+            _ => spans.push(Span::styled(l.text.clone(), base)),
+        }
+        buf.set_line(text.x, y, &Line::from(spans), text.width);
+    }
+}
+
+fn entities(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
+    let focused = app.focus == Focus::Entities;
+    let n = app.current().map_or(0, |a| a.entities.len());
+    let block = pane(format!("Entities {n}"), focused, t);
+    let inner = block.inner(r);
+    render(block, r, buf);
+    let Some(a) = app.current() else { return };
+    if a.entities.is_empty() {
+        render(Paragraph::new(Line::styled("none found", t.dim())), inner, buf);
+        return;
+    }
+    let max = a.entities.iter().map(|e| e.count).max().unwrap_or(1).max(1);
+    let digits = max.to_string().len();
+    let w = inner.width as usize;
+    for (row, er) in app.ent_rows().iter().skip(app.ent_offset).take(inner.height as usize).enumerate() {
+        let y = inner.y + row as u16;
+        match *er {
+            EntRow::Heading(k) => {
+                buf.set_line(inner.x, y, &Line::styled(k.heading(), t.kind(k)), inner.width);
+            }
+            EntRow::Entity(pos) => {
+                let e = &a.entities[a.order[pos]];
+                let count = format!("{:>digits$}", e.count);
+                let bar_w = if w >= 24 { 6 } else { 3 };
+                let filled = (e.count * bar_w).div_ceil(max).clamp(1, bar_w);
+                let name_w = w.saturating_sub(2 + bar_w + 1 + count.len() + 1);
+                let name = truncate(&e.name, name_w);
+                let pad = name_w.saturating_sub(Span::raw(name.as_str()).width());
+                let selected = pos == app.ent_sel && (focused || app.ent_active);
+                let base = if selected {
+                    if focused {
+                        t.selected()
+                    } else {
+                        t.selected_idle()
+                    }
+                } else {
+                    Style::new()
+                };
+                buf.set_style(Rect { y, height: 1, ..inner }, base);
+                let line = Line::from(vec![
+                    Span::raw("  "),
+                    Span::raw(name),
+                    Span::raw(" ".repeat(pad + 1)),
+                    Span::styled("█".repeat(filled), t.bar(e.kind)),
+                    Span::raw(" ".repeat(bar_w - filled + 1)),
+                    Span::raw(count),
+                ]);
+                buf.set_line(inner.x, y, &line, inner.width);
+            }
+        }
+    }
+}
+
+/// The hints that matter now.
+fn hints(app: &App) -> &'static str {
+    match (app.mode, app.focus) {
+        (Mode::Filter, _) => "type to filter · ↑↓ select · Enter open · Esc all",
+        (Mode::Search, _) => "type to search · Enter keep · Esc cancel",
+        (Mode::Help, _) => "j/k scroll · Esc close",
+        (_, Focus::List) => "j/k move · Enter open · / filter · m read · e entities · z zen · ? help · q quit",
+        (_, Focus::Reader) if app.has_highlights() => "n/N next/prev match · Esc clear · J/K article · ? help",
+        (_, Focus::Reader) => "j/k scroll · space/b page · J/K article · / search · x removed · y/Y copy · ? help",
+        (_, Focus::Entities) => "j/k select · n/N mentions · Enter articles with it · Esc clear · ? help",
+    }
+}
+
+/// Draws the status line; returns where the cursor goes when typing.
+fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
+    if r.height == 0 {
+        return None;
+    }
+    buf.set_style(r, t.status());
+    let (line, cursor) = match app.mode {
+        Mode::Filter => (Line::from(format!("/{}", app.filter_input)), true),
+        Mode::Search => {
+            let s = app.search.as_ref();
+            let q = s.map(|s| s.query.as_str()).unwrap_or("");
+            let n = s.map_or(0, |s| s.matches.len());
+            (Line::from(format!("search: {q}")), n < usize::MAX)
+        }
+        _ => match &app.message {
+            Some(m) => (Line::styled(sanitize_line(m), t.message()), false),
+            None => (Line::from(hints(app)), false),
+        },
+    };
+    let width = line.width() as u16;
+    buf.set_line(r.x, r.y, &line, r.width);
+    // The right end: a count while typing, the hints after a message.
+    let right = match app.mode {
+        Mode::Filter => format!(" {}/{} · Enter open · Esc all ", app.visible.len(), app.lib.len()),
+        Mode::Search => match &app.search {
+            Some(s) => format!(" {} matches · Enter keep · Esc cancel ", s.matches.len()),
+            None => String::new(),
+        },
+        _ => String::new(),
+    };
+    let rw = Span::raw(right.as_str()).width() as u16;
+    if rw > 0 && width + rw < r.width {
+        buf.set_line(r.right() - rw, r.y, &Line::from(right), rw);
+    }
+    cursor.then(|| Position { x: (r.x + width).min(r.right().saturating_sub(1)), y: r.y })
+}
+
+fn help(app: &App, buf: &mut Buffer, area: Rect, t: &Theme) {
+    let w = area.width.saturating_sub(4).min(72);
+    let h = area.height.saturating_sub(2).min(HELP.len() as u16 + 2);
+    let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height.saturating_sub(h)) / 2, width: w, height: h };
+    render(Clear, r, buf);
+    let block = Block::bordered().border_style(t.border(true)).title(" Keys · Esc closes ");
+    let inner = block.inner(r);
+    render(block, r, buf);
+    let kw = 16.min(inner.width / 2);
+    let scroll = app.help_scroll.min(HELP.len().saturating_sub(inner.height as usize));
+    for (row, (k, d)) in HELP.iter().skip(scroll).take(inner.height as usize).enumerate() {
+        let y = inner.y + row as u16;
+        let line = Line::from(vec![
+            Span::styled(format!("{:<width$}", truncate(k, kw as usize), width = kw as usize), t.heading()),
+            Span::raw(" "),
+            Span::raw(*d),
+        ]);
+        buf.set_line(inner.x, y, &line, inner.width);
+    }
+}

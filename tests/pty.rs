@@ -1,0 +1,281 @@
+//! End to end: the real binary in a pseudo-terminal, its output parsed by a
+//! terminal-screen emulator (vt100). A reader thread feeds the parser; the
+//! test waits for what it expects on screen, with deadlines, never fixed
+//! sleeps. Esc and the key after it go in separate writes (together they
+//! would read as Alt-key).
+
+#![cfg(unix)]
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
+
+const DEADLINE: Duration = Duration::from_secs(20);
+
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    fn start(state_home: &std::path::Path, cols: u16, rows: u16) -> Session {
+        Session::start_with(state_home, cols, rows, &[])
+    }
+
+    fn start_with(state_home: &std::path::Path, cols: u16, rows: u16, args: &[&str]) -> Session {
+        let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("openpty");
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_byline"));
+        cmd.args(args);
+        cmd.env("XDG_STATE_HOME", state_home);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        cmd.env("BYLINE_TEST_PANIC", "1");
+        cmd.env("RUST_BACKTRACE", "0");
+        let child = pair.slave.spawn_command(cmd).expect("spawn byline");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen =
+            Arc::new(Mutex::new(vt100::Parser::new(std::num::NonZeroU16::new(rows).unwrap(), std::num::NonZeroU16::new(cols).unwrap(), 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (s, r) = (screen.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        s.lock().unwrap().process(&buf[..n]);
+                        r.lock().unwrap().extend_from_slice(&buf[..n]);
+                    }
+                }
+            }
+        });
+        Session { screen, raw, writer, child, _master: pair.master }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen satisfies `pred`; panics with the screen at
+    /// the deadline.
+    fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) {
+        let start = Instant::now();
+        loop {
+            let s = self.contents();
+            if pred(&s) {
+                return;
+            }
+            if start.elapsed() > DEADLINE {
+                panic!("timed out waiting for {what}; screen:\n{s}");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn wait_text(&self, text: &str) {
+        self.wait_for(&format!("{text:?}"), |s| s.contains(text));
+    }
+
+    fn send(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Sends keys one write each, so each is read as one key.
+    fn keys(&mut self, keys: &str) {
+        for c in keys.chars() {
+            self.send(&c.to_string());
+        }
+    }
+
+    fn raw_text(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader thread take the last bytes.
+                let end = Instant::now();
+                while !self.restored() && end.elapsed() < Duration::from_secs(2) {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                return status.exit_code();
+            }
+            if start.elapsed() > DEADLINE {
+                let _ = self.child.kill();
+                panic!("byline did not exit; screen:\n{}", self.contents());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Alternate screen left and cursor shown, by the emulator's account
+    /// and in the byte stream (the last switch is the leave).
+    fn restored(&self) -> bool {
+        let p = self.screen.lock().unwrap();
+        let raw = self.raw.lock().unwrap();
+        let s = String::from_utf8_lossy(&raw);
+        !p.screen().alternate_screen() && !p.screen().hide_cursor() && s.rfind("\x1b[?1049l") > s.rfind("\x1b[?1049h")
+    }
+}
+
+fn state(dir: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(dir.join("byline").join("state.json")).expect("state saved");
+    serde_json::from_str(&text).unwrap()
+}
+
+fn read_count(dir: &std::path::Path) -> usize {
+    let v = state(dir);
+    v["articles"].as_object().unwrap().values().filter(|e| e["read"] == true).count()
+}
+
+#[test]
+fn filter_open_scroll_toggle_and_quit_restore_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(home.path(), 120, 40);
+    // Three panes, filled from the built-in library.
+    s.wait_text("Entities");
+    s.wait_text("Articles 3");
+    s.wait_for("the alternate screen", |_| s.screen.lock().unwrap().screen().alternate_screen());
+
+    // Filter with a typed query: the list narrows.
+    s.keys("/apol");
+    s.wait_text("Articles /apol 1/3");
+    s.wait_text("1/3 · Enter open");
+
+    // Open it: the reader has focus, the title is shown.
+    s.send("\r");
+    s.wait_text("space/b page");
+    s.wait_text("Mark Zuckerberg apologises, admits mistakes");
+    s.wait_text(" 0% · ");
+
+    // Scroll: a line, then a page; the percentage moves.
+    s.keys("jj ");
+    s.wait_for("the scroll percentage to move", |scr| {
+        scr.lines().any(|l| l.contains("% · ") && !l.contains(" 0% · ") && !l.contains(" 100% · "))
+    });
+
+    // The entity panel: e hides it at this width, e brings it back.
+    s.keys("e");
+    s.wait_for("the entity panel to fold", |scr| !scr.contains("Entities"));
+    s.keys("e");
+    s.wait_text("Entities");
+    s.wait_text("space/b page");
+
+    // The boilerplate view: removed lines appear with their reason.
+    s.keys("x");
+    s.wait_text("removed lines with reasons");
+    s.keys("g");
+    s.wait_for("a removed line with its reason", |scr| scr.lines().any(|l| l.contains("│ [") && l.contains("] ")));
+    s.keys("x");
+    s.wait_text("removed lines hidden");
+
+    // Y copies the cleaned text through OSC 52 (base64, so nothing in it
+    // reaches the terminal raw).
+    s.keys("Y");
+    s.wait_text("cleaned text copied");
+    let raw = s.raw_text();
+    let start = raw.find("\x1b]52;c;").expect("an OSC 52 sequence") + 7;
+    let end = start + raw[start..].find('\x07').unwrap();
+    let text = String::from_utf8(base64::engine::general_purpose::STANDARD.decode(&raw[start..end]).unwrap()).unwrap();
+    assert!(text.starts_with("Mark Zuckerberg apologises, admits mistakes"), "{text}");
+    assert!(!text.contains("Home Business"), "the breadcrumb was cleaned away");
+    // No mouse capture unless asked for.
+    assert!(!raw.contains("\x1b[?1000h"));
+
+    // Esc, then q in a separate write: quit.
+    s.send("\x1b");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(s.restored(), "terminal not restored:\n{}", s.contents());
+    // The opened article was saved as read.
+    assert_eq!(read_count(home.path()), 1);
+}
+
+/// A signal ends the reader: state is saved first, the terminal restored,
+/// and the exit code says which signal (128 + n).
+fn signal_ends_the_reader(signal: &str, number: u32) {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(home.path(), 80, 24);
+    s.wait_text("Articles 3");
+    s.send("\r");
+    s.wait_text("space/b page");
+    s.keys("m");
+    s.wait_text("marked unread");
+    s.keys("m");
+    s.wait_text("marked read");
+    let pid = s.child.process_id().expect("pid");
+    let status = std::process::Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().unwrap();
+    assert!(status.success());
+    assert_eq!(s.wait_exit(), 128 + number);
+    assert!(s.restored(), "terminal not restored:\n{}", s.contents());
+    assert_eq!(read_count(home.path()), 1);
+}
+
+#[test]
+fn sigterm_saves_state_and_restores_the_terminal() {
+    signal_ends_the_reader("TERM", 15);
+}
+
+#[test]
+fn sighup_saves_state_and_restores_the_terminal() {
+    signal_ends_the_reader("HUP", 1);
+}
+
+#[test]
+fn ctrl_c_quits_and_restores_at_40x10() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(home.path(), 40, 10);
+    s.wait_text("Articles 3");
+    s.send("\x03");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(s.restored(), "terminal not restored:\n{}", s.contents());
+}
+
+#[test]
+fn with_mouse_the_wheel_scrolls_and_capture_is_released_on_exit() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start_with(home.path(), 120, 40, &["--mouse"]);
+    s.wait_text("Articles 3");
+    s.wait_text(" 0% · ");
+    assert!(s.raw_text().contains("\x1b[?1000h"), "mouse capture enabled");
+    // SGR wheel-down events over the reading pane.
+    for _ in 0..3 {
+        s.send("\x1b[<65;60;10M");
+    }
+    s.wait_for("the wheel to scroll the reader", |scr| scr.lines().any(|l| l.contains("% · ") && !l.contains(" 0% · ")));
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(s.restored());
+    let raw = s.raw_text();
+    assert!(raw.rfind("\x1b[?1000l") > raw.rfind("\x1b[?1000h"), "mouse capture released");
+}
+
+#[test]
+fn a_panic_restores_the_terminal_then_prints_and_saves_state() {
+    let home = tempfile::tempdir().unwrap();
+    let mut s = Session::start(home.path(), 80, 24);
+    s.wait_text("Articles 3");
+    s.send("\r");
+    s.wait_text("space/b page");
+    // Debug builds panic on ! when BYLINE_TEST_PANIC is set (see tui::debug_panic).
+    s.keys("!");
+    assert_eq!(s.wait_exit(), 101);
+    assert!(s.restored(), "terminal not restored:\n{}", s.contents());
+    let raw = s.raw_text();
+    let left = raw.rfind("\x1b[?1049l").unwrap();
+    let msg = raw.find("test panic requested").expect("the panic message is printed");
+    assert!(msg > left, "the message comes after the terminal is restored");
+    s.wait_text("test panic requested");
+    assert_eq!(read_count(home.path()), 1, "state saved after the panic");
+}

@@ -1,0 +1,505 @@
+//! The reader without a terminal: keys → actions → state, and the views
+//! drawn into ratatui's TestBackend (insta snapshots at 120x40 and 80x24).
+
+use byline::core::library::{Input, Library, Options as LoadOptions};
+use byline::core::state::State;
+use byline::tui::app::{Effect, ListFilter, Mode};
+use byline::tui::keys::{self, get_action};
+use byline::tui::layout::Focus;
+use byline::tui::wrap::LineKind;
+use byline::tui::{update, view, Action, App, Options};
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyEventState, KeyModifiers, MouseEvent, MouseEventKind};
+use ratatui::style::Modifier;
+use ratatui::Terminal;
+
+fn app_with(lib: Library, w: u16, h: u16, color: bool, mouse: bool) -> App {
+    let mut app = App::new(lib, State::in_memory(), Options { mouse, color });
+    update(&mut app, Action::Resize(w, h));
+    app
+}
+
+fn app(w: u16, h: u16) -> App {
+    app_with(Library::builtin(), w, h, true, false)
+}
+
+/// Feeds a key string (`keys::parse` syntax) through get_action and update.
+fn press(app: &mut App, keys: &str) {
+    for ev in keys::parse(keys) {
+        if let Some(a) = get_action(app, &ev) {
+            update(app, a);
+        }
+    }
+}
+
+fn terminal(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    t.draw(|f| view::draw(app, f)).unwrap();
+    t
+}
+
+fn screen(app: &App) -> String {
+    terminal(app).backend().to_string()
+}
+
+fn title(app: &App, i: usize) -> String {
+    app.lib.articles[i].meta.title.clone()
+}
+
+#[test]
+fn three_panes_at_120x40() {
+    let app = app(120, 40);
+    let p = app.panes();
+    assert!(p.list.is_some() && p.reader.is_some() && p.entities.is_some());
+    let s = screen(&app);
+    assert!(s.contains("Entities"), "{s}");
+    assert!(s.contains("Mark Zuckerberg"));
+    insta::assert_snapshot!("three_panes_120x40", s);
+}
+
+#[test]
+fn entity_panel_folds_at_80x24_and_e_brings_it_back_as_an_overlay() {
+    let mut app = app(80, 24);
+    assert!(app.panes().entities.is_none());
+    insta::assert_snapshot!("two_panes_80x24", screen(&app));
+    press(&mut app, "e");
+    let p = app.panes();
+    assert!(p.entities.is_some() && p.overlay);
+    assert_eq!(app.focus, Focus::Entities);
+    insta::assert_snapshot!("entity_overlay_80x24", screen(&app));
+    press(&mut app, "<esc>");
+    assert!(app.panes().entities.is_none());
+    assert_ne!(app.focus, Focus::Entities);
+}
+
+#[test]
+fn no_panic_at_any_size_in_any_mode() {
+    let setups: &[&str] = &["", "<enter>", "<enter>x", "z", "e", "?", "/zu", "<tab><tab>", "<enter>/the", "<tab><tab>j<enter>"];
+    for keys in setups {
+        let mut app = app(120, 40);
+        press(&mut app, keys);
+        for w in [1, 2, 3, 5, 8, 13, 20, 30, 39, 40, 41, 47, 59, 60, 61, 79, 80, 81, 99, 120, 150] {
+            for h in [1, 2, 3, 5, 9, 10, 11, 24, 40] {
+                update(&mut app, Action::Resize(w, h));
+                let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+                t.draw(|f| view::draw(&app, f)).unwrap();
+                // Scrolling and paging at that size stays in bounds too.
+                press(&mut app, "jG<pgdn>kg");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_width_from_40_to_130_at_10_rows_draws_every_pane_in_bounds() {
+    let mut app = app(120, 40);
+    press(&mut app, "<enter>");
+    for w in 40..=130 {
+        update(&mut app, Action::Resize(w, 10));
+        let t = terminal(&app);
+        let p = app.panes();
+        assert!(p.reader.is_some(), "w={w}");
+        assert!(t.backend().to_string().contains("Zuckerberg"), "w={w}");
+    }
+}
+
+#[test]
+fn j_k_move_the_selection_and_preview_without_marking_read() {
+    let mut app = app(120, 40);
+    assert_eq!(app.selected(), Some(0));
+    press(&mut app, "j");
+    assert_eq!(app.selected(), Some(1));
+    assert_eq!(app.open, Some(1));
+    assert!(!app.state.is_read(&app.lib.articles[1].id));
+    press(&mut app, "G");
+    assert_eq!(app.selected(), Some(2));
+    press(&mut app, "<down>");
+    assert_eq!(app.selected(), Some(2), "stays on the last");
+    press(&mut app, "g<up>");
+    assert_eq!(app.selected(), Some(0));
+}
+
+#[test]
+fn enter_opens_marks_read_and_focuses_the_reader() {
+    let mut app = app(120, 40);
+    press(&mut app, "j<enter>");
+    assert_eq!(app.open, Some(1));
+    assert_eq!(app.focus, Focus::Reader);
+    assert!(app.state.is_read(&app.lib.articles[1].id));
+    // The list no longer marks it unread.
+    let s = screen(&app);
+    let line = s.lines().find(|l| l.contains(&title(&app, 1)[..20])).unwrap();
+    assert!(!line.contains("* Facebook"), "{line}");
+    // J / K move between articles from the reader, marking them read.
+    press(&mut app, "J");
+    assert_eq!(app.open, Some(2));
+    assert!(app.state.is_read(&app.lib.articles[2].id));
+    press(&mut app, "KK");
+    assert_eq!(app.open, Some(0));
+}
+
+#[test]
+fn reader_scrolls_and_pages_with_percent_and_reading_time() {
+    let mut app = app(80, 24);
+    press(&mut app, "<enter>");
+    assert_eq!(app.scroll, 0);
+    press(&mut app, "jjj");
+    assert_eq!(app.scroll, 3);
+    press(&mut app, "<space>");
+    assert!(app.scroll > 3 + 10);
+    press(&mut app, "b");
+    assert_eq!(app.scroll, 3);
+    press(&mut app, "G");
+    assert_eq!(app.scroll, app.max_scroll());
+    assert_eq!(app.percent(), 100);
+    let s = screen(&app);
+    assert!(s.contains("100% · 2 min read"), "{s}");
+    press(&mut app, "g");
+    assert!(screen(&app).contains("0% · 2 min read"));
+}
+
+#[test]
+fn the_fuzzy_filter_narrows_per_keystroke_and_esc_restores() {
+    let mut app = app(120, 40);
+    press(&mut app, "j/");
+    assert_eq!(app.mode, Mode::Filter);
+    press(&mut app, "apol");
+    assert_eq!(app.visible.len(), 1);
+    assert!(title(&app, app.visible[0]).contains("apologises"));
+    match &app.list_filter {
+        ListFilter::Query { query, positions } => {
+            assert_eq!(query, "apol");
+            assert_eq!(positions[&app.visible[0]].len(), 4);
+        }
+        other => panic!("{other:?}"),
+    }
+    insta::assert_snapshot!("filter_typed_120x40", screen(&app));
+    press(&mut app, "<bs><bs><bs><bs>zuckerberg");
+    assert!(app.visible.len() >= 2, "narrower query first, then wider: {:?}", app.visible);
+    // q is text while typing, not quit.
+    press(&mut app, "q");
+    assert!(!app.quit);
+    press(&mut app, "<esc>");
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.visible.len(), app.lib.len());
+    assert_eq!(app.selected(), Some(1), "selection restored");
+}
+
+#[test]
+fn enter_in_the_filter_opens_the_best_match_and_ctrl_p_works_from_the_reader() {
+    let mut app = app(120, 40);
+    press(&mut app, "<enter>z");
+    assert!(app.zen);
+    press(&mut app, "<c-p>");
+    assert_eq!(app.mode, Mode::Filter);
+    assert!(app.panes().list.is_some(), "the list shows while filtering");
+    press(&mut app, "apologises<enter>");
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.focus, Focus::Reader);
+    assert!(title(&app, app.open.unwrap()).contains("apologises"));
+    assert!(app.state.is_read(&app.lib.articles[app.open.unwrap()].id));
+    press(&mut app, "<esc>");
+    assert_eq!(app.visible.len(), app.lib.len());
+}
+
+#[test]
+fn search_in_the_body_highlights_and_n_moves_between_matches() {
+    let mut app = app(120, 40);
+    press(&mut app, "<enter>/nsa");
+    assert_eq!(app.mode, Mode::Search);
+    let n = app.search.as_ref().unwrap().matches.len();
+    let body = app.current().unwrap().body.to_lowercase();
+    assert_eq!(n, body.matches("nsa").count());
+    assert!(n >= 3);
+    press(&mut app, "<enter>");
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.search.as_ref().unwrap().current, Some(0));
+    press(&mut app, "nn");
+    assert_eq!(app.search.as_ref().unwrap().current, Some(2));
+    press(&mut app, "N");
+    assert_eq!(app.search.as_ref().unwrap().current, Some(1));
+    // The current match is on screen, and drawn highlighted.
+    let t = terminal(&app);
+    let buf = t.backend().buffer();
+    let highlighted = buf.content().iter().filter(|c| c.bg == ratatui::style::Color::LightRed).count();
+    assert_eq!(highlighted, 3, "the three letters of the current match");
+    press(&mut app, "G");
+    press(&mut app, "n");
+    let at = app.search.as_ref().unwrap().matches[2].0;
+    let line = app.wrapped.lines.iter().rposition(|l| l.body.is_some_and(|s| s <= at)).unwrap();
+    assert!(line >= app.scroll && line < app.scroll + 30, "n scrolls the match into view");
+    press(&mut app, "<esc>");
+    assert!(app.search.is_none());
+}
+
+#[test]
+fn selecting_an_entity_highlights_its_mentions_and_n_jumps_between_them() {
+    let mut app = app(120, 40);
+    press(&mut app, "<tab><tab>");
+    assert_eq!(app.focus, Focus::Entities);
+    assert!(app.ent_active);
+    let e = app.selected_entity().unwrap().clone();
+    assert!(e.count >= 2);
+    // Highlighted cells in the reader = the visible mentions' characters.
+    let t = terminal(&app);
+    let cyan = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| c.bg == ratatui::style::Color::Cyan && c.fg == ratatui::style::Color::Black)
+        .count();
+    assert!(cyan >= e.name.chars().count(), "mentions highlighted: {cyan}");
+    press(&mut app, "G");
+    let last = app.selected_entity().unwrap().clone();
+    press(&mut app, "g");
+    press(&mut app, "n");
+    assert_eq!(app.ent_mention, Some(0));
+    press(&mut app, "n");
+    assert_eq!(app.ent_mention, Some(1 % e.count));
+    press(&mut app, "N");
+    assert_eq!(app.ent_mention, Some(0));
+    assert_ne!(last.name, e.name);
+    press(&mut app, "<esc>");
+    assert!(!app.ent_active);
+}
+
+#[test]
+fn enter_on_an_entity_lists_the_articles_that_mention_it() {
+    let mut app = app(120, 40);
+    press(&mut app, "<tab><tab>");
+    // Find "Mark Zuckerberg" in the panel.
+    let pos = app.current().unwrap().order.iter().position(|&i| app.current().unwrap().entities[i].name == "Mark Zuckerberg").unwrap();
+    for _ in 0..pos {
+        press(&mut app, "j");
+    }
+    assert_eq!(app.selected_entity().unwrap().name, "Mark Zuckerberg");
+    press(&mut app, "<enter>");
+    assert!(matches!(&app.list_filter, ListFilter::Entity { name } if name == "Mark Zuckerberg"));
+    // Every listed article's own entities name him; the others do not.
+    let expect: Vec<usize> = (0..app.lib.len())
+        .filter(|&i| {
+            let a = app.analysis(i);
+            a.entities.iter().any(|e| e.name.to_lowercase() == "mark zuckerberg")
+        })
+        .collect();
+    assert_eq!(app.visible, expect);
+    assert!(!expect.is_empty());
+    assert!(screen(&app).contains(&format!(
+        "{} article{} mention Mark Zuckerberg",
+        expect.len(),
+        if expect.len() == 1 { "" } else { "s" }
+    )));
+    press(&mut app, "<esc>");
+    assert_eq!(app.visible.len(), app.lib.len());
+}
+
+#[test]
+fn x_shows_removed_lines_dimmed_with_reasons_in_place() {
+    let mut app = app(120, 40);
+    let donation = (0..app.lib.len()).find(|&i| app.analysis(i).cleaned.removed().any(|b| b.removed.as_ref().unwrap().kind == "donation"));
+    let i = donation.expect("a seed has a donation pitch");
+    for _ in 0..i {
+        press(&mut app, "j");
+    }
+    press(&mut app, "<enter>");
+    assert!(!app.wrapped.lines.iter().any(|l| l.kind == LineKind::Removed));
+    assert!(!screen(&app).contains("[donation]"));
+    press(&mut app, "x");
+    assert!(app.show_removed);
+    assert!(app.wrapped.lines.iter().any(|l| l.kind == LineKind::Removed));
+    let s = screen(&app);
+    assert!(s.contains("[donation] Your support"), "{s}");
+    insta::assert_snapshot!("removed_shown_120x40", s);
+    press(&mut app, "x");
+    assert!(!screen(&app).contains("[donation]"));
+}
+
+#[test]
+fn y_and_shift_y_copy_through_osc52_and_say_so() {
+    let mut app = app(120, 40);
+    press(&mut app, "y");
+    assert_eq!(app.effects, vec![Effect::Copy(app.lib.articles[0].meta.url.clone().unwrap())]);
+    assert!(app.message.as_ref().unwrap().contains("OSC 52"));
+    assert!(screen(&app).contains("URL copied"));
+    app.effects.clear();
+    press(&mut app, "Y");
+    match &app.effects[..] {
+        [Effect::Copy(t)] => {
+            assert!(t.starts_with(&title(&app, 0)));
+            assert!(t.contains("The NSA said the report was"));
+            assert!(!t.contains("13 March 2014\n"), "cleaned text, no dateline");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn m_toggles_read_and_u_undoes() {
+    let mut app = app(120, 40);
+    let id = app.lib.articles[0].id.clone();
+    press(&mut app, "m");
+    assert!(app.state.is_read(&id));
+    press(&mut app, "m");
+    assert!(!app.state.is_read(&id));
+    press(&mut app, "u");
+    assert!(app.state.is_read(&id));
+    press(&mut app, "u");
+    assert!(!app.state.is_read(&id));
+    press(&mut app, "u");
+    assert_eq!(app.message.as_deref(), Some("nothing to undo"));
+}
+
+#[test]
+fn zen_shows_the_reader_alone_and_esc_backs_out() {
+    let mut app = app(120, 40);
+    press(&mut app, "z");
+    let p = app.panes();
+    assert!(p.list.is_none() && p.entities.is_none());
+    assert_eq!(p.reader.unwrap().width, 120);
+    // The text keeps its measure, centred.
+    let s = screen(&app);
+    let title_line = s.lines().nth(1).unwrap();
+    let indent = title_line.trim_start_matches('"').chars().skip(1).take_while(|c| *c == ' ').count();
+    assert!(indent >= 15, "centred: {title_line}");
+    press(&mut app, "<esc>");
+    assert!(!app.zen);
+    press(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn help_lists_every_key() {
+    let mut app = app(120, 40);
+    press(&mut app, "?");
+    assert_eq!(app.mode, Mode::Help);
+    let s = screen(&app);
+    for (k, d) in keys::HELP {
+        assert!(s.contains(k), "{k}");
+        assert!(s.contains(&d[..d.len().min(30)]), "{d}");
+    }
+    press(&mut app, "q");
+    assert_eq!(app.mode, Mode::Normal);
+    assert!(!app.quit, "q closes help first");
+}
+
+#[test]
+fn tab_and_h_l_cycle_focus_over_visible_panes() {
+    let mut app = app(120, 40);
+    press(&mut app, "<tab>");
+    assert_eq!(app.focus, Focus::Reader);
+    press(&mut app, "l");
+    assert_eq!(app.focus, Focus::Entities);
+    press(&mut app, "<tab>");
+    assert_eq!(app.focus, Focus::List);
+    press(&mut app, "<s-tab>");
+    assert_eq!(app.focus, Focus::Entities);
+    press(&mut app, "h");
+    assert_eq!(app.focus, Focus::Reader);
+    // At 80 columns the folded panel is skipped.
+    update(&mut app, Action::Resize(80, 24));
+    press(&mut app, "<tab>");
+    assert_eq!(app.focus, Focus::List);
+}
+
+#[test]
+fn key_releases_are_dropped_and_mouse_is_off_unless_asked() {
+    let app0 = app(120, 40);
+    let release = Event::Key(KeyEvent {
+        code: KeyCode::Char('q'),
+        modifiers: KeyModifiers::NONE,
+        kind: KeyEventKind::Release,
+        state: KeyEventState::NONE,
+    });
+    assert_eq!(get_action(&app0, &release), None);
+    let wheel = Event::Mouse(MouseEvent { kind: MouseEventKind::ScrollDown, column: 60, row: 10, modifiers: KeyModifiers::NONE });
+    assert_eq!(get_action(&app0, &wheel), None);
+    let mut m = app_with(Library::builtin(), 120, 40, true, true);
+    let a = get_action(&m, &wheel).unwrap();
+    update(&mut m, a);
+    assert_eq!(m.scroll, 3, "the wheel scrolls the pane under it");
+    // A click on the third list item selects it.
+    update(&mut m, Action::Click { x: 5, y: 5 });
+    assert_eq!(m.selected(), Some(2));
+}
+
+#[test]
+fn monochrome_selection_and_highlights_use_attributes() {
+    let mut app = app_with(Library::builtin(), 120, 40, false, false);
+    press(&mut app, "<enter>/nsa<enter>");
+    let t = terminal(&app);
+    let buf = t.backend().buffer();
+    assert!(buf.content().iter().all(|c| c.fg == ratatui::style::Color::Reset && c.bg == ratatui::style::Color::Reset), "no colour at all");
+    let reversed = buf.content().iter().filter(|c| c.modifier.contains(Modifier::REVERSED)).count();
+    // The status line, the current match and the other matches are reversed.
+    assert!(reversed > 120, "{reversed}");
+    // The selected list row is reversed in the list pane while the list has focus.
+    press(&mut app, "<esc><esc>");
+    assert_eq!(app.focus, Focus::List);
+    let t = terminal(&app);
+    let cell = &t.backend().buffer()[(3, 1)];
+    assert!(cell.modifier.contains(Modifier::REVERSED), "{cell:?}");
+}
+
+#[test]
+fn wide_characters_stay_aligned() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("cjk.txt"),
+        "東京で会議が開かれた 😀 emoji title\n\n日本の首相は東京で記者会見を開き、経済政策について説明した。これは長い段落で、折り返しが必要です。\n\nCafé résumé naïve — combining: e\u{301}e\u{301}e\u{301}.\n",
+    )
+    .unwrap();
+    for w in [40u16, 61, 81, 120] {
+        let lib = Library::load(&[Input::Path(dir.path().into())], &LoadOptions::default());
+        let mut app = app_with(lib, w, 20, true, false);
+        press(&mut app, "<enter>");
+        let t = terminal(&app);
+        let buf = t.backend().buffer();
+        // Every row of the frame is exactly w columns, and each pane's right
+        // border sits where the layout put it.
+        let p = app.panes();
+        let r = p.reader.unwrap();
+        for y in 1..r.bottom() - 1 {
+            let cell = &buf[(r.right() - 1, y)];
+            assert_eq!(cell.symbol(), "│", "w={w} y={y}\n{}", t.backend());
+        }
+        let s = t.backend().to_string();
+        assert!(s.contains("日本の首相"), "{s}");
+    }
+}
+
+#[test]
+fn resizing_keeps_the_paragraph_at_the_top_in_view() {
+    let mut app = app(120, 40);
+    press(&mut app, "<enter>");
+    press(&mut app, "jjjjjjjjjjjj");
+    let top = app.wrapped.lines[app.scroll..].iter().find_map(|l| l.block).unwrap();
+    update(&mut app, Action::Resize(60, 20));
+    let top2 = app.wrapped.lines[app.scroll..].iter().find_map(|l| l.block).unwrap();
+    assert_eq!(top, top2);
+}
+
+#[test]
+fn reading_position_and_read_state_persist_across_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let mut a = App::new(Library::builtin(), State::load(path.clone()), Options { mouse: false, color: true });
+    update(&mut a, Action::Resize(100, 30));
+    press(&mut a, "<enter>jjjjjjjjjj");
+    let top = a.wrapped.lines[a.scroll..].iter().find_map(|l| l.block).unwrap();
+    press(&mut a, "q");
+    a.state.save().unwrap();
+    let mut b = App::new(Library::builtin(), State::load(path), Options { mouse: false, color: true });
+    update(&mut b, Action::Resize(100, 30));
+    assert!(b.state.is_read(&b.lib.articles[0].id));
+    let top_b = b.wrapped.lines[b.scroll..].iter().find_map(|l| l.block).unwrap();
+    assert_eq!(top_b, top, "reopened where reading stopped");
+}
+
+#[test]
+fn the_readme_lists_every_key() {
+    let readme = include_str!("../README.md");
+    for (k, _) in keys::HELP {
+        assert!(readme.contains(&format!("| `{k}` |")), "README lacks {k}");
+    }
+}

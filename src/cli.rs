@@ -12,9 +12,9 @@ use serde::Serialize;
 
 use crate::core::article::Article;
 use crate::core::clean::{clean, Block, Cleaned};
-use crate::core::filter::filter;
+use crate::core::filter::{Filterer, TitleBuf};
 use crate::core::library::{Input, Library, Options, Problem};
-use crate::core::sanitize::sanitize_line;
+use crate::core::sanitize::{is_unsafe_char, sanitize_line};
 
 /// A terminal reader for news articles.
 ///
@@ -219,7 +219,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
             Ok(outcome(&lib.problems))
         }
         Some(Command::Filter { query, titles, paths, json }) => {
-            let (items, ids, problems): (Vec<String>, Vec<Option<String>>, Vec<Problem>) = match titles {
+            let (items, ids, problems): (TitleBuf, Vec<Option<String>>, Vec<Problem>) = match titles {
                 Some(file) => {
                     let lines = read_lines(&file)?;
                     let n = lines.len();
@@ -227,12 +227,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
                 }
                 None => {
                     let lib = load_library(&paths, max);
-                    let t = lib.articles.iter().map(|a| a.meta.title.clone()).collect();
+                    let t = lib.articles.iter().map(|a| a.meta.title.as_str()).collect();
                     let ids = lib.articles.iter().map(|a| Some(a.id.clone())).collect();
                     (t, ids, lib.problems)
                 }
             };
-            let matches = filter(&query, &items);
+            let mut engine = Filterer::from_titles(&items);
+            engine.set_query(&query);
+            let matches = engine.sorted();
             if json {
                 #[derive(Serialize)]
                 struct M<'a> {
@@ -240,12 +242,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
                     title: &'a str,
                     score: i64,
                 }
-                let v: Vec<M> = matches.iter().map(|m| M { id: ids[m.index].as_deref(), title: &items[m.index], score: m.score }).collect();
+                let v: Vec<M> =
+                    matches.iter().map(|m| M { id: ids[m.index].as_deref(), title: items.get(m.index), score: m.score }).collect();
                 serde_json::to_writer_pretty(&mut *out, &v)?;
                 writeln!(out)?;
             } else {
                 for m in &matches {
-                    writeln!(out, "{}", items[m.index])?;
+                    out.write_all(items.get(m.index).as_bytes())?;
+                    out.write_all(b"\n")?;
                 }
             }
             Ok(outcome(&problems))
@@ -328,8 +332,39 @@ fn run_ner(file: &str, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-/// Reads the lines of a file or of standard input, sanitised.
-fn read_lines(file: &str) -> Result<Vec<String>> {
+/// True when [`sanitize_line`] would return `s` unchanged: no unsafe
+/// character, no whitespace but single spaces, none at either end.
+fn is_plain_line(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    let mut prev_space = false;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c < 0x80 {
+            if !(0x20..0x7f).contains(&c) || (c == b' ' && prev_space) {
+                return false;
+            }
+            prev_space = c == b' ';
+            i += 1;
+        } else {
+            let ch = s[i..].chars().next().unwrap_or(' ');
+            if is_unsafe_char(ch) || ch.is_whitespace() {
+                return false;
+            }
+            prev_space = false;
+            i += ch.len_utf8();
+        }
+    }
+    true
+}
+
+/// Reads the lines of a file or of standard input, sanitised, into one
+/// buffer. Lines that are already clean (nearly all, in a title list) are
+/// copied as they are; the rest go through [`sanitize_line`].
+fn read_lines(file: &str) -> Result<TitleBuf> {
     let bytes = if file == "-" {
         let mut b = Vec::new();
         io::Read::read_to_end(&mut io::stdin().lock(), &mut b).context("reading standard input")?;
@@ -337,14 +372,28 @@ fn read_lines(file: &str) -> Result<Vec<String>> {
     } else {
         std::fs::read(PathBuf::from(file)).with_context(|| format!("{}: cannot read", sanitize_line(file)))?
     };
-    let mut lines = Vec::new();
-    for line in bytes.lines() {
-        let line = line.unwrap_or_default();
-        lines.push(sanitize_line(&line));
+    let mut lines = TitleBuf::with_capacity(bytes.len() / 40, bytes.len());
+    let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+    if body.is_empty() {
+        return Ok(lines);
     }
-    if lines.is_empty() {
-        // `lines()` on invalid UTF-8 stops; decode lossily instead.
-        lines = String::from_utf8_lossy(&bytes).lines().map(sanitize_line).collect();
+    match std::str::from_utf8(body) {
+        Ok(text) => {
+            for line in text.split('\n') {
+                let line = line.strip_suffix('\r').unwrap_or(line);
+                if is_plain_line(line) {
+                    lines.push(line);
+                } else {
+                    lines.push(&sanitize_line(line));
+                }
+            }
+        }
+        Err(_) => {
+            for line in body.split(|&b| b == b'\n') {
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                lines.push(&sanitize_line(&String::from_utf8_lossy(line)));
+            }
+        }
     }
     Ok(lines)
 }
@@ -395,7 +444,7 @@ pub fn main() -> ExitCode {
         }
     };
     let stdout = io::stdout();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let result = run(cli, &mut out).and_then(|code| out.flush().map(|_| code).map_err(Into::into));
     match result {
         Ok(code) => ExitCode::from(code),

@@ -4,9 +4,9 @@
 //!
 //! The file lives in the XDG state directory
 //! (`$XDG_STATE_HOME/byline/state.json`, else `~/.local/state/byline/`).
-//! Saving re-reads the file and merges it with this run's changes (the newer
-//! entry wins, per article), so two byline processes do not undo each
-//! other; then it writes a temporary file and renames it over the old one,
+//! Saving takes an advisory lock (`state.json.lock`), re-reads the file and
+//! merges it with this run's changes (the newer entry wins, per article),
+//! so two byline processes do not undo each other; then it writes a temporary file and renames it over the old one,
 //! so a crash never leaves half a file. A file that does not parse is moved
 //! aside to `state.json.corrupt-<unix time>` and reported, never overwritten
 //! silently. When the directory cannot be written, saving fails with a
@@ -192,6 +192,11 @@ impl State {
         if self.unreadable {
             return Err(StateError::Unreadable { path });
         }
+        // Another byline may be saving the same file: hold an advisory lock
+        // on a companion file across read-merge-write, so neither loses the
+        // other's changes. Where locking is not possible (a read-only
+        // directory fails below anyway) the merge still runs.
+        let _lock = lock_beside(&path);
         // Merge: what another process saved since we loaded stays, unless
         // this run changed the same article later.
         let mut merged = match read_file(&path) {
@@ -218,6 +223,16 @@ impl State {
         self.changed.clear();
         Ok(())
     }
+}
+
+/// An exclusive lock on `<state>.lock`, released when dropped.
+fn lock_beside(path: &Path) -> Option<std::fs::File> {
+    let dir = path.parent()?;
+    std::fs::create_dir_all(dir).ok()?;
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let f = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(format!("{name}.lock"))).ok()?;
+    f.lock().ok()?;
+    Some(f)
 }
 
 fn corrupt_name(path: &Path) -> PathBuf {

@@ -193,6 +193,14 @@ fn filter_open_scroll_toggle_and_quit_restore_the_terminal() {
     // No mouse capture unless asked for.
     assert!(!raw.contains("\x1b[?1000h"));
 
+    // Enter on an entity lists the articles that mention it (the library
+    // index comes from a worker thread).
+    s.keys("l");
+    s.wait_text("Enter articles with it");
+    s.send("\r");
+    s.wait_text("Articles mentioning");
+    s.wait_for("the entity filter message", |scr| scr.contains(" mention ") && scr.contains("(Esc shows all)"));
+
     // Esc, then q in a separate write: quit.
     s.send("\x1b");
     s.keys("q");

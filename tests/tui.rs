@@ -275,6 +275,14 @@ fn enter_on_an_entity_lists_the_articles_that_mention_it() {
     }
     assert_eq!(app.selected_entity().unwrap().name, "Mark Zuckerberg");
     press(&mut app, "<enter>");
+    // The library index is asked for once, from the worker; the list
+    // waits for it.
+    assert_eq!(app.effects, vec![Effect::IndexLibrary]);
+    assert_eq!(app.pending_entity.as_deref(), Some("Mark Zuckerberg"));
+    assert_eq!(app.list_filter, ListFilter::None);
+    app.effects.clear();
+    let idx = byline::tui::app::index_library(&app.lib);
+    update(&mut app, Action::Indexed(idx));
     assert!(matches!(&app.list_filter, ListFilter::Entity { name } if name == "Mark Zuckerberg"));
     // Every listed article's own entities name him; the others do not.
     let expect: Vec<usize> = (0..app.lib.len())
@@ -292,6 +300,22 @@ fn enter_on_an_entity_lists_the_articles_that_mention_it() {
     )));
     press(&mut app, "<esc>");
     assert_eq!(app.visible.len(), app.lib.len());
+    // With the index there, the next entity lists its articles at once.
+    press(&mut app, "<tab><tab><tab>g<enter>");
+    assert!(app.effects.is_empty());
+    assert!(matches!(&app.list_filter, ListFilter::Entity { .. }));
+}
+
+#[test]
+fn esc_while_the_index_is_computed_cancels_the_entity_filter() {
+    let mut app = app(120, 40);
+    press(&mut app, "<tab><tab><enter>");
+    assert!(app.pending_entity.is_some());
+    press(&mut app, "<esc>");
+    assert!(app.pending_entity.is_none());
+    let idx = byline::tui::app::index_library(&app.lib);
+    update(&mut app, Action::Indexed(idx));
+    assert_eq!(app.list_filter, ListFilter::None, "a late index does not filter the list");
 }
 
 #[test]

@@ -1,11 +1,14 @@
 //! The reader's state and the one function that changes it: `update(app,
 //! action)`. No terminal here: tests drive it with actions and read the
-//! state back. Every call into the core sits in one place
-//! ([`App::analysis`] cleans and tags an article, [`App::refilter`] ranks
-//! titles, [`App::entity_index`] indexes the library), so that work can move
-//! to a worker thread without touching the rest.
+//! state back. Every call into the core sits in one place ([`analyse`]
+//! cleans and tags an article, [`App::refilter`] ranks titles,
+//! [`index_library`] indexes the library's entities). The library index
+//! runs on a worker thread: `update` asks for it with
+//! [`Effect::IndexLibrary`] and the result comes back as
+//! [`Action::Indexed`], on the same channel as the keys.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ratatui::layout::{Position, Rect};
 
@@ -68,7 +71,12 @@ pub enum Action {
         x: u16,
         y: u16,
     },
+    /// The library's entity index, computed in the background.
+    Indexed(EntityIndex),
 }
+
+/// Folded entity name → the articles (indices) whose entities include it.
+pub type EntityIndex = HashMap<String, Vec<usize>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -85,6 +93,9 @@ pub enum Mode {
 pub enum Effect {
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
+    /// Compute [`index_library`] off the UI thread and send back
+    /// [`Action::Indexed`].
+    IndexLibrary,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,7 +162,8 @@ pub struct Wrapped {
 }
 
 pub struct App {
-    pub lib: Library,
+    /// Shared with background work.
+    pub lib: Arc<Library>,
     pub state: State,
     pub opts: Options,
     pub size: Rect,
@@ -183,7 +195,11 @@ pub struct App {
     /// Mentions of the selected entity are highlighted.
     pub ent_active: bool,
     pub ent_mention: Option<usize>,
-    index: Option<HashMap<String, Vec<usize>>>,
+    index: Option<EntityIndex>,
+    /// The index was asked for and has not arrived.
+    index_pending: bool,
+    /// The entity whose articles to list when the index arrives.
+    pub pending_entity: Option<String>,
     // The rest.
     pub help_scroll: usize,
     pub message: Option<String>,
@@ -210,7 +226,7 @@ impl App {
     pub fn new(lib: Library, state: State, opts: Options) -> Self {
         let visible = (0..lib.len()).collect();
         let mut app = App {
-            lib,
+            lib: Arc::new(lib),
             state,
             opts,
             size: Rect::new(0, 0, 80, 24),
@@ -236,6 +252,8 @@ impl App {
             ent_active: false,
             ent_mention: None,
             index: None,
+            index_pending: false,
+            pending_entity: None,
             help_scroll: 0,
             message: None,
             undo: Vec::new(),
@@ -256,16 +274,7 @@ impl App {
     /// Cleans and tags article `i`, once.
     pub fn analysis(&mut self, i: usize) -> &Analysis {
         if !self.cache.contains_key(&i) {
-            let a = match self.lib.document(i) {
-                Ok(doc) => {
-                    let cleaned = clean(doc, &self.lib.articles[i].meta);
-                    let body = cleaned.body_text();
-                    let ents = entities(&body);
-                    let words = body.split_whitespace().count();
-                    Analysis { order: panel_order(&ents), cleaned, words, entities: ents, body, error: None }
-                }
-                Err(e) => Analysis { error: Some(crate::core::sanitize::sanitize_line(&e.to_string())), ..Analysis::default() },
-            };
+            let a = analyse(&self.lib, i);
             self.cache.insert(i, a);
         }
         &self.cache[&i]
@@ -293,24 +302,6 @@ impl App {
         self.list_sel = 0;
         self.list_offset = 0;
         self.preview_selected();
-    }
-
-    /// Entity name (folded) → articles mentioning it; built on first use.
-    fn entity_index(&mut self) -> &HashMap<String, Vec<usize>> {
-        if self.index.is_none() {
-            let mut idx: HashMap<String, Vec<usize>> = HashMap::new();
-            for i in 0..self.lib.len() {
-                let names: Vec<String> = self.analysis(i).entities.iter().map(|e| fold(&e.name)).collect();
-                for n in names {
-                    let v = idx.entry(n).or_default();
-                    if v.last() != Some(&i) {
-                        v.push(i);
-                    }
-                }
-            }
-            self.index = Some(idx);
-        }
-        self.index.as_ref().expect("built above")
     }
 
     // ----- layout -----
@@ -584,14 +575,27 @@ impl App {
         self.search.as_ref().is_some_and(|s| !s.matches.is_empty()) || (self.ent_active && self.selected_entity().is_some())
     }
 
+    /// Lists the articles that mention the selected entity: now if the
+    /// library's index is there, else when it arrives.
     fn filter_by_entity(&mut self) {
         let Some(e) = self.selected_entity() else { return };
         let name = e.name.clone();
-        let key = fold(&name);
-        let hits = self.entity_index().get(&key).cloned().unwrap_or_default();
+        if self.index.is_some() {
+            return self.apply_entity_filter(&name);
+        }
+        if !self.index_pending {
+            self.index_pending = true;
+            self.effects.push(Effect::IndexLibrary);
+        }
+        self.message = Some(format!("finding the articles that mention {name}… (Esc cancels)"));
+        self.pending_entity = Some(name);
+    }
+
+    fn apply_entity_filter(&mut self, name: &str) {
+        let hits = self.index.as_ref().and_then(|idx| idx.get(&fold(name)).cloned()).unwrap_or_default();
         let keep = self.open;
         self.visible = hits;
-        self.list_filter = ListFilter::Entity { name: name.clone() };
+        self.list_filter = ListFilter::Entity { name: name.to_owned() };
         self.list_sel = keep.and_then(|o| self.visible.iter().position(|&v| v == o)).unwrap_or(0);
         self.fix_list_offset();
         self.focus = if self.pane_visible(Focus::List) { Focus::List } else { self.focus };
@@ -639,6 +643,35 @@ impl App {
             self.open.or(self.selected())
         }
     }
+}
+
+/// The core's work on one article: clean, then tag the cleaned body.
+pub fn analyse(lib: &Library, i: usize) -> Analysis {
+    match lib.document(i) {
+        Ok(doc) => {
+            let cleaned = clean(doc, &lib.articles[i].meta);
+            let body = cleaned.body_text();
+            let ents = entities(&body);
+            let words = body.split_whitespace().count();
+            Analysis { order: panel_order(&ents), cleaned, words, entities: ents, body, error: None }
+        }
+        Err(e) => Analysis { error: Some(crate::core::sanitize::sanitize_line(&e.to_string())), ..Analysis::default() },
+    }
+}
+
+/// Indexes the entities of every article of the library (slow on a large
+/// library: the run loop calls it on a worker thread).
+pub fn index_library(lib: &Library) -> EntityIndex {
+    let mut idx: EntityIndex = HashMap::new();
+    for i in 0..lib.len() {
+        for e in analyse(lib, i).entities {
+            let v = idx.entry(fold(&e.name)).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    idx
 }
 
 /// Every occurrence of `query` in `body`, case folded, as code-point ranges.
@@ -834,6 +867,13 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         Action::Click { x, y } => click(app, x, y),
+        Action::Indexed(idx) => {
+            app.index = Some(idx);
+            app.index_pending = false;
+            if let Some(name) = app.pending_entity.take() {
+                app.apply_entity_filter(&name);
+            }
+        }
         // Typing outside an input line does nothing.
         Action::Input(_) | Action::Backspace | Action::Submit => {}
     }
@@ -933,7 +973,9 @@ fn search_query(app: &App) -> String {
 }
 
 fn back(app: &mut App) {
-    if app.overlay {
+    if let Some(name) = app.pending_entity.take() {
+        app.message = Some(format!("stopped waiting for the articles that mention {name}"));
+    } else if app.overlay {
         app.overlay = false;
         app.fix_focus();
     } else if app.ent_active {

@@ -20,7 +20,7 @@ struct Session {
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 impl Session {
@@ -57,7 +57,7 @@ impl Session {
                 }
             }
         });
-        Session { screen, raw, writer, child, _master: pair.master }
+        Session { screen, raw, writer, child, master: pair.master }
     }
 
     fn contents(&self) -> String {
@@ -241,10 +241,13 @@ fn sighup_saves_state_and_restores_the_terminal() {
 }
 
 #[test]
-fn ctrl_c_quits_and_restores_at_40x10() {
+fn resizing_to_40x10_redraws_and_ctrl_c_quits() {
     let home = tempfile::tempdir().unwrap();
-    let mut s = Session::start(home.path(), 40, 10);
-    s.wait_text("Articles 3");
+    let mut s = Session::start(home.path(), 120, 40);
+    s.wait_text("Entities");
+    s.master.resize(PtySize { rows: 10, cols: 40, pixel_width: 0, pixel_height: 0 }).unwrap();
+    s.screen.lock().unwrap().screen_mut().set_size(std::num::NonZeroU16::new(10).unwrap(), std::num::NonZeroU16::new(40).unwrap());
+    s.wait_for("the one-pane layout", |scr| !scr.contains("Entities") && scr.contains("Articles 3"));
     s.send("\x03");
     assert_eq!(s.wait_exit(), 0);
     assert!(s.restored(), "terminal not restored:\n{}", s.contents());

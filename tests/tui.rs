@@ -174,6 +174,15 @@ fn the_fuzzy_filter_narrows_per_keystroke_and_esc_restores() {
         other => panic!("{other:?}"),
     }
     insta::assert_snapshot!("filter_typed_120x40", screen(&app));
+    // The four matched characters are drawn highlighted (bold yellow) in the list.
+    let t = terminal(&app);
+    let list = app.panes().list.unwrap();
+    let buf = t.backend().buffer();
+    let lit = (list.x..list.right())
+        .flat_map(|x| (list.y..list.bottom()).map(move |y| (x, y)))
+        .filter(|&(x, y)| buf[(x, y)].fg == ratatui::style::Color::Yellow)
+        .count();
+    assert_eq!(lit, 4);
     press(&mut app, "<bs><bs><bs><bs>zuckerberg");
     assert!(app.visible.len() >= 2, "narrower query first, then wider: {:?}", app.visible);
     // q is text while typing, not quit.
@@ -402,6 +411,18 @@ fn help_lists_every_key() {
         assert!(s.contains(k), "{k}");
         assert!(s.contains(&d[..d.len().min(30)]), "{d}");
     }
+    // Narrow: descriptions wrap instead of being cut; j scrolls to the end.
+    update(&mut app, Action::Resize(44, 12));
+    press(&mut app, "G");
+    let s = screen(&app);
+    assert!(s.contains("quit (reading state"), "{s}");
+    assert!(s.contains("saved)"), "{s}");
+    // Scrolling past the end stays at the end; k comes back one row.
+    let end = app.help_scroll;
+    press(&mut app, "jjj");
+    assert_eq!(app.help_scroll, end);
+    press(&mut app, "k");
+    assert_eq!(app.help_scroll, end - 1);
     press(&mut app, "q");
     assert_eq!(app.mode, Mode::Normal);
     assert!(!app.quit, "q closes help first");

@@ -158,8 +158,11 @@ pub enum EntRow {
 #[derive(Debug, Clone, Default)]
 pub struct Wrapped {
     pub key: Option<(usize, u16, bool)>,
-    pub lines: Vec<WLine>,
+    pub lines: Arc<Vec<WLine>>,
 }
+
+/// Wrapped articles kept for going back and forth (J/K, resizes).
+const WRAP_CACHE: usize = 32;
 
 pub struct App {
     /// Shared with background work.
@@ -187,6 +190,7 @@ pub struct App {
     pub open: Option<usize>,
     cache: HashMap<usize, Analysis>,
     pub wrapped: Wrapped,
+    wrap_cache: HashMap<(usize, u16, bool), Arc<Vec<WLine>>>,
     pub scroll: usize,
     pub search: Option<Search>,
     // The entity panel.
@@ -245,6 +249,7 @@ impl App {
             open: None,
             cache: HashMap::new(),
             wrapped: Wrapped::default(),
+            wrap_cache: HashMap::new(),
             scroll: 0,
             search: None,
             ent_sel: 0,
@@ -438,13 +443,25 @@ impl App {
             return;
         }
         let keep = if self.wrapped.key.is_some() && self.scroll > 0 { Some(self.top_block()) } else { None };
-        let meta = self.lib.articles[i].meta.clone();
-        let show = self.show_removed;
-        let a = self.analysis(i);
-        let mut lines = wrap::lines(&meta, &a.cleaned, width, show);
-        if let Some(e) = &a.error {
-            lines.push(WLine { kind: wrap::LineKind::Meta, prefix: String::new(), text: e.clone(), body: None, block: None });
-        }
+        let cache_key = (i, width, self.show_removed);
+        let lines = match self.wrap_cache.get(&cache_key) {
+            Some(l) => l.clone(),
+            None => {
+                let lib = self.lib.clone();
+                let show = self.show_removed;
+                let a = self.analysis(i);
+                let mut lines = wrap::lines(&lib.articles[i].meta, &a.cleaned, width, show);
+                if let Some(e) = &a.error {
+                    lines.push(WLine { kind: wrap::LineKind::Meta, prefix: String::new(), text: e.clone(), body: None, block: None });
+                }
+                if self.wrap_cache.len() >= WRAP_CACHE {
+                    self.wrap_cache.clear();
+                }
+                let lines = Arc::new(lines);
+                self.wrap_cache.insert(cache_key, lines.clone());
+                lines
+            }
+        };
         self.wrapped = Wrapped { key, lines };
         if let Some(b) = keep {
             self.scroll = self.first_line_of_block(b);
@@ -880,13 +897,18 @@ pub fn update(app: &mut App, action: Action) {
 }
 
 fn update_help(app: &mut App, action: Action) {
+    let rows = super::keys::help_rows(app.size.width).0.len();
+    let inner = super::keys::help_height(app.size.width, app.size.height).saturating_sub(2) as usize;
+    let max = rows.saturating_sub(inner);
+    let page = inner.max(1);
     match action {
         Action::Back | Action::ToggleHelp | Action::Quit => app.mode = Mode::Normal,
         Action::Down => app.help_scroll += 1,
         Action::Up => app.help_scroll = app.help_scroll.saturating_sub(1),
-        Action::PageDown => app.help_scroll += 10,
-        Action::PageUp => app.help_scroll = app.help_scroll.saturating_sub(10),
+        Action::PageDown => app.help_scroll += page,
+        Action::PageUp => app.help_scroll = app.help_scroll.saturating_sub(page),
         Action::Top => app.help_scroll = 0,
+        Action::Bottom => app.help_scroll = max,
         Action::Resize(w, h) => {
             app.mode = Mode::Normal;
             update(app, Action::Resize(w, h));
@@ -894,6 +916,11 @@ fn update_help(app: &mut App, action: Action) {
         }
         _ => {}
     }
+    let max = super::keys::help_rows(app.size.width)
+        .0
+        .len()
+        .saturating_sub(super::keys::help_height(app.size.width, app.size.height).saturating_sub(2) as usize);
+    app.help_scroll = app.help_scroll.min(max);
 }
 
 /// Handles an action while a query is typed; false passes it on.

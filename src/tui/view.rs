@@ -10,7 +10,6 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::app::{App, EntRow, ListFilter, Mode};
-use super::keys::HELP;
 use super::layout::{self, Focus};
 use super::theme::Theme;
 use super::wrap::LineKind;
@@ -319,22 +318,18 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
 }
 
 fn help(app: &App, buf: &mut Buffer, area: Rect, t: &Theme) {
-    let w = area.width.saturating_sub(4).min(72);
-    let h = area.height.saturating_sub(2).min(HELP.len() as u16 + 2);
+    let (rows, kw) = super::keys::help_rows(area.width);
+    let w = super::keys::help_width(area.width);
+    let h = super::keys::help_height(area.width, area.height);
     let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height.saturating_sub(h)) / 2, width: w, height: h };
     render(Clear, r, buf);
     let block = Block::bordered().border_style(t.border(true)).title(" Keys · Esc closes ");
     let inner = block.inner(r);
     render(block, r, buf);
-    let kw = 16.min(inner.width / 2);
-    let scroll = app.help_scroll.min(HELP.len().saturating_sub(inner.height as usize));
-    for (row, (k, d)) in HELP.iter().skip(scroll).take(inner.height as usize).enumerate() {
-        let y = inner.y + row as u16;
-        let line = Line::from(vec![
-            Span::styled(format!("{:<width$}", truncate(k, kw as usize), width = kw as usize), t.heading()),
-            Span::raw(" "),
-            Span::raw(*d),
-        ]);
-        buf.set_line(inner.x, y, &line, inner.width);
+    for (row, (k, d)) in rows.iter().skip(app.help_scroll).take(inner.height as usize).enumerate() {
+        let key = truncate(k, kw);
+        let pad = kw.saturating_sub(Span::raw(key.as_str()).width());
+        let line = Line::from(vec![Span::styled(key, t.heading()), Span::raw(" ".repeat(pad + 1)), Span::raw(d.as_str())]);
+        buf.set_line(inner.x, inner.y + row as u16, &line, inner.width);
     }
 }

@@ -548,3 +548,31 @@ fn the_readme_lists_every_key() {
         assert!(readme.contains(&format!("| `{k}` |")), "README lacks {k}");
     }
 }
+
+fn many(n: usize) -> Library {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..n {
+        std::fs::write(dir.path().join(format!("{i:03}.txt")), format!("Report {i} on the city budget\n\nThe council met on day {i}.\n"))
+            .unwrap();
+    }
+    Library::load(&[Input::Path(dir.path().into())], &LoadOptions::default())
+}
+
+#[test]
+fn a_long_list_scrolls_with_the_selection_and_highlights_the_titles_in_view() {
+    let mut app = app_with(many(60), 100, 24, true, false);
+    press(&mut app, "G");
+    assert_eq!(app.selected(), Some(59));
+    let s = screen(&app);
+    assert!(s.contains("Report 59 on"), "{s}");
+    assert!(!s.contains("Report 0 on"));
+    press(&mut app, "<pgup>");
+    assert!(app.selected().unwrap() < 59 - 5);
+    press(&mut app, "g/budget");
+    assert_eq!(app.visible.len(), 60);
+    press(&mut app, "<pgdn><pgdn>");
+    let ListFilter::Query { positions, .. } = &app.list_filter else { panic!() };
+    let sel = app.selected().unwrap();
+    assert_eq!(positions[&sel].len(), "budget".len(), "the selected title in view has its matches");
+    assert!(positions.len() < 60, "only titles in view are highlighted: {}", positions.len());
+}

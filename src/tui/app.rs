@@ -298,15 +298,24 @@ impl App {
             self.visible = (0..titles.len()).collect();
             self.list_filter = ListFilter::None;
         } else {
-            let matches = filter(&q, &titles);
-            let query = Query::new(&q);
-            self.visible = matches.iter().map(|m| m.index).collect();
-            let positions = self.visible.iter().map(|&i| (i, query.positions(titles[i]))).collect();
-            self.list_filter = ListFilter::Query { query: q, positions };
+            self.visible = filter(&q, &titles).iter().map(|m| m.index).collect();
+            self.list_filter = ListFilter::Query { query: q, positions: HashMap::new() };
         }
         self.list_sel = 0;
         self.list_offset = 0;
+        self.fix_list_offset();
         self.preview_selected();
+    }
+
+    /// The matched characters of the titles in view (only those: a large
+    /// library matches thousands of titles per keystroke).
+    fn highlight_rows(&mut self) {
+        let rows = self.list_rows();
+        let ListFilter::Query { query, positions } = &mut self.list_filter else { return };
+        let q = Query::new(query);
+        for &i in self.visible.iter().skip(self.list_offset).take(rows) {
+            positions.entry(i).or_insert_with(|| q.positions(&self.lib.articles[i].meta.title));
+        }
     }
 
     // ----- layout -----
@@ -362,6 +371,7 @@ impl App {
             self.list_offset = self.list_sel + 1 - rows;
         }
         self.list_offset = self.list_offset.min(self.visible.len().saturating_sub(rows));
+        self.highlight_rows();
     }
 
     fn select(&mut self, pos: usize) {

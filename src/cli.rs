@@ -77,6 +77,21 @@ pub enum Command {
     },
     /// List every problem in the inputs; exits 1 when there is one.
     Check { paths: Vec<String> },
+    /// The entities of an article (kind, name, mentions, spans in the cleaned body).
+    Entities {
+        /// The id that `list` prints (or a unique prefix of it), or a file path.
+        id: String,
+        paths: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Tag JSON Lines records {"id","text"} (FILE or - for standard input):
+    /// one line {"id","entities":[{"start","end","label","text"}]} per record,
+    /// offsets in code points of the text as given.
+    Ner {
+        #[arg(default_value = "-")]
+        file: String,
+    },
 }
 
 /// Exit codes: 0 ok, 1 problems found, 2 usage or fatal error.
@@ -92,11 +107,18 @@ pub fn load_library(paths: &[String], max_size_mib: u64) -> Library {
     Library::load(&inputs, &Options { max_size: max_size_mib.saturating_mul(1 << 20) })
 }
 
+/// How many problems a command other than `check` prints before it sums
+/// up the rest (a folder of 100,000 empty files must not bury the output).
+const MAX_REPORTED: usize = 20;
+
 fn report(problems: &[Problem]) {
     let stderr = io::stderr();
     let mut err = stderr.lock();
-    for p in problems {
+    for p in problems.iter().take(MAX_REPORTED) {
         let _ = writeln!(err, "byline: {p}");
+    }
+    if problems.len() > MAX_REPORTED {
+        let _ = writeln!(err, "byline: … and {} more problems (`byline check` lists them all)", problems.len() - MAX_REPORTED);
     }
 }
 
@@ -228,6 +250,25 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
             }
             Ok(outcome(&problems))
         }
+        Some(Command::Entities { id, paths, json }) => {
+            let (lib, i) = find_article(&id, &paths, max)?;
+            let body = clean(lib.document(i)?, &lib.articles[i].meta).body_text();
+            let ents = crate::core::entities::entities(&body);
+            if json {
+                serde_json::to_writer_pretty(&mut *out, &ents)?;
+                writeln!(out)?;
+            } else {
+                for e in &ents {
+                    let spans: Vec<String> = e.spans.iter().map(|(a, b)| format!("{a}-{b}")).collect();
+                    writeln!(out, "{}\t{}\t{}\t{}", e.kind.label(), e.name, e.count, spans.join(","))?;
+                }
+            }
+            Ok(outcome(&lib.problems))
+        }
+        Some(Command::Ner { file }) => {
+            run_ner(&file, out)?;
+            Ok(0)
+        }
         Some(Command::Check { paths }) => {
             let lib = load_library(&paths, max);
             for p in &lib.problems {
@@ -237,6 +278,54 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
             Ok(if lib.problems.is_empty() { 0 } else { EXIT_PROBLEMS })
         }
     }
+}
+
+/// The article `id` names in the library of `paths`, or the file `id`.
+fn find_article(id: &str, paths: &[String], max: u64) -> Result<(Library, usize)> {
+    let lib = load_library(paths, max);
+    if let Some(i) = lib.find(id) {
+        return Ok((lib, i));
+    }
+    if std::path::Path::new(id).exists() {
+        let single = load_library(&[id.to_string()], max);
+        if single.is_empty() {
+            report(&single.problems);
+            bail!("{}: no article in this file", sanitize_line(id));
+        }
+        return Ok((single, 0));
+    }
+    report(&lib.problems);
+    bail!("{}: no such article (ids are what `byline list` prints)", sanitize_line(id))
+}
+
+/// `byline ner`: tags each JSON Lines record, no cleaning.
+fn run_ner(file: &str, out: &mut dyn Write) -> Result<()> {
+    #[derive(serde::Deserialize)]
+    struct Rec {
+        id: serde_json::Value,
+        text: String,
+    }
+    #[derive(Serialize)]
+    struct Pred<'a> {
+        id: &'a serde_json::Value,
+        entities: Vec<crate::core::entities::Mention>,
+    }
+    let input: Box<dyn BufRead> = if file == "-" {
+        Box::new(io::BufReader::new(io::stdin()))
+    } else {
+        Box::new(io::BufReader::new(std::fs::File::open(file).with_context(|| format!("{}: cannot read", sanitize_line(file)))?))
+    };
+    for (n, line) in input.lines().enumerate() {
+        let line = line.context("reading the records")?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let rec: Rec = serde_json::from_str(&line).with_context(|| format!("line {}: not a {{\"id\", \"text\"}} record", n + 1))?;
+        let entities = crate::core::entities::mentions(&rec.text);
+        serde_json::to_writer(&mut *out, &Pred { id: &rec.id, entities })?;
+        writeln!(out)?;
+    }
+    Ok(())
 }
 
 /// Reads the lines of a file or of standard input, sanitised.

@@ -245,8 +245,13 @@ fn resizing_to_40x10_redraws_and_ctrl_c_quits() {
     let home = tempfile::tempdir().unwrap();
     let mut s = Session::start(home.path(), 120, 40);
     s.wait_text("Entities");
-    s.master.resize(PtySize { rows: 10, cols: 40, pixel_width: 0, pixel_height: 0 }).unwrap();
-    s.screen.lock().unwrap().screen_mut().set_size(std::num::NonZeroU16::new(10).unwrap(), std::num::NonZeroU16::new(40).unwrap());
+    {
+        // The emulator first, under its lock, so the redraw that follows
+        // the SIGWINCH is read at the new size.
+        let mut p = s.screen.lock().unwrap();
+        p.screen_mut().set_size(std::num::NonZeroU16::new(10).unwrap(), std::num::NonZeroU16::new(40).unwrap());
+        s.master.resize(PtySize { rows: 10, cols: 40, pixel_width: 0, pixel_height: 0 }).unwrap();
+    }
     s.wait_for("the one-pane layout", |scr| !scr.contains("Entities") && scr.contains("Articles 3"));
     s.send("\x03");
     assert_eq!(s.wait_exit(), 0);

@@ -72,13 +72,13 @@ pub fn decode(bytes: &[u8], is_html: bool) -> Result<(String, Decoded), NotText>
     } else if let Ok(s) = std::str::from_utf8(bytes) {
         (s.to_owned(), Decoded { encoding: UTF_8, had_errors: false })
     } else {
-        let enc = if is_html { html_declared_charset(bytes) } else { None };
-        let enc = match enc {
-            Some(e) if e != UTF_8 => e,
-            _ => WINDOWS_1252,
-        };
-        let (cow, had_errors) = enc.decode_without_bom_handling(bytes);
-        (cow.into_owned(), Decoded { encoding: enc, had_errors })
+        match if is_html { html_declared_charset(bytes) } else { None } {
+            Some(enc) if enc != UTF_8 => {
+                let (cow, had_errors) = enc.decode_without_bom_handling(bytes);
+                (cow.into_owned(), Decoded { encoding: enc, had_errors })
+            }
+            _ => (decode_mixed(bytes), Decoded { encoding: WINDOWS_1252, had_errors: false }),
+        }
     };
     let text = normalize_newlines(&text);
     let text = sanitize(&text).into_owned();
@@ -86,6 +86,21 @@ pub fn decode(bytes: &[u8], is_html: bool) -> Result<(String, Decoded), NotText>
         return Err(NotText::Empty);
     }
     Ok((text, decoded))
+}
+
+/// Text that is not valid UTF-8 as a whole, decoded line by line: lines
+/// that are valid UTF-8 stay so, the others are read as Windows-1252. Files
+/// pieced together from several sources (or a Latin-1 file with a UTF-8
+/// paragraph pasted in) come out readable, not as mojibake.
+fn decode_mixed(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 8);
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        match std::str::from_utf8(line) {
+            Ok(s) => out.push_str(s),
+            Err(_) => out.push_str(&WINDOWS_1252.decode_without_bom_handling(line).0),
+        }
+    }
+    out
 }
 
 fn normalize_newlines(s: &str) -> String {
@@ -111,6 +126,14 @@ mod tests {
         let (t, d) = decode(b"Caf\xE9 \x93quoted\x94", false).unwrap();
         assert_eq!(t, "Café “quoted”");
         assert_eq!(d.encoding, WINDOWS_1252);
+    }
+
+    #[test]
+    fn mixed_encodings_are_decoded_line_by_line() {
+        let (t, _) =
+            decode("Zürich in UTF-8\n".as_bytes().iter().chain(b"M\xFCnchen in Latin-1\n").copied().collect::<Vec<u8>>().as_slice(), false)
+                .unwrap();
+        assert_eq!(t, "Zürich in UTF-8\nMünchen in Latin-1\n");
     }
 
     #[test]

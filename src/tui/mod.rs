@@ -98,6 +98,10 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
     if mouse {
         execute!(std::io::stdout(), EnableMouseCapture)?;
     }
+    // Start crossterm's event source now (it registers for SIGWINCH when
+    // first used): a resize between the first frame and the input thread's
+    // first read would otherwise be lost.
+    event::poll(std::time::Duration::ZERO)?;
     let size = terminal.size()?;
     update(&mut app, Action::Resize(size.width, size.height));
 

@@ -11,6 +11,13 @@
 
 use serde::Serialize;
 
+pub mod features;
+pub mod gazetteer;
+pub mod model;
+pub mod post;
+pub mod rules;
+pub mod tokens;
+
 /// The kinds the panel groups by, in its order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum Kind {
@@ -77,61 +84,54 @@ pub struct Entity {
     pub spans: Vec<(usize, usize)>,
 }
 
-/// Words that start sentences or headings in capitals but are no names.
-const STOP: &[&str] = &[
-    "A", "An", "The", "This", "That", "These", "Those", "It", "Its", "He", "She", "They", "We", "I", "You", "His", "Her", "Their", "Our",
-    "But", "And", "Or", "If", "In", "On", "At", "Of", "For", "To", "As", "By", "With", "From", "After", "Before", "When", "While", "Since",
-    "Mr", "Mrs", "Ms", "Dr", "Sir", "So", "Yet", "Some", "All", "No", "Not", "There", "Here", "What", "Who", "Why", "How", "Where",
-];
-
-/// Finds the mentions in `text`.
+/// Finds the mentions in `text`, in text order.
 pub fn mentions(text: &str) -> Vec<Mention> {
-    tag_names(text)
+    mentions_with(model::model(), text)
 }
 
-/// Runs of capitalised words that are not sentence-initial stop words.
-fn tag_names(text: &str) -> Vec<Mention> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = Vec::new();
-    let mut i = 0;
-    let mut run: Option<(usize, usize)> = None;
-    let flush = |run: &mut Option<(usize, usize)>, out: &mut Vec<Mention>| {
-        if let Some((s, e)) = run.take() {
-            let t: String = chars[s..e].iter().collect();
-            out.push(Mention { start: s, end: e, kind: Kind::Misc, text: t });
-        }
+/// [`mentions`] with a given name tagger (the trainer measures its models
+/// with this); `None` finds dates and money only.
+pub fn mentions_with(tagger: Option<&model::Model>, text: &str) -> Vec<Mention> {
+    let doc = features::Doc::new(text);
+    let toks = &doc.toks;
+    let mention = |a: usize, b: usize, kind: Kind| Mention {
+        start: toks[a].start,
+        end: toks[b - 1].end,
+        kind,
+        text: text[toks[a].bstart..toks[b - 1].bend].to_string(),
     };
-    while i < chars.len() {
-        if chars[i].is_alphabetic() {
-            let s = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || (chars[i] == '-' && i + 1 < chars.len() && chars[i + 1].is_alphanumeric()))
-            {
-                i += 1;
-            }
-            let word: String = chars[s..i].iter().collect();
-            let capital = word.chars().next().is_some_and(char::is_uppercase);
-            if capital && !STOP.contains(&word.as_str()) {
-                run = Some(match run {
-                    Some((rs, re)) if chars[re..s].iter().all(|&c| c == ' ') => (rs, i),
-                    other => {
-                        let mut r = other;
-                        flush(&mut r, &mut out);
-                        (s, i)
-                    }
-                });
-            } else {
-                flush(&mut run, &mut out);
-            }
-        } else {
-            if chars[i] != ' ' {
-                flush(&mut run, &mut out);
-            }
-            i += 1;
+    let mut out: Vec<Mention> = rules::find(text, toks).into_iter().map(|(a, b, k)| mention(a, b, k)).collect();
+    let taken: Vec<(usize, usize)> = out.iter().map(|m| (m.start, m.end)).collect();
+    for (a, b, k) in names(tagger, &doc) {
+        let m = mention(a, b, k);
+        if !taken.iter().any(|&(s, e)| s < m.end && m.start < e) {
+            out.push(m);
         }
     }
-    flush(&mut run, &mut out);
+    out.sort_by_key(|m| m.start);
     out
+}
+
+/// Name spans (first token, end token, kind) from the tagger.
+fn names(tagger: Option<&model::Model>, doc: &features::Doc) -> Vec<(usize, usize, Kind)> {
+    let Some(m) = tagger else { return Vec::new() };
+    let labels = m.tag(doc);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < labels.len() {
+        match model::kind_of(labels[i]) {
+            Some(k) if !model::is_inside(labels[i]) => {
+                let mut e = i + 1;
+                while e < labels.len() && labels[e] == labels[i] + 1 {
+                    e += 1;
+                }
+                out.push((i, e, k));
+                i = e;
+            }
+            _ => i += 1,
+        }
+    }
+    post::document(doc, out)
 }
 
 /// Groups mentions into entities and ranks them: most mentioned first, then
@@ -163,14 +163,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn capitalised_runs_are_mentions_with_code_point_spans() {
-        let text = "Über alles, Mark Zuckerberg met Barack Obama.";
+    fn names_are_typed_with_code_point_spans_after_non_ascii_text() {
+        let text = "Über alles: «Ça suffit», said Mark Zuckerberg, who met Barack Obama in Paris.";
         let m = mentions(text);
-        let names: Vec<&str> = m.iter().map(|m| m.text.as_str()).collect();
-        assert_eq!(names, vec!["Über", "Mark Zuckerberg", "Barack Obama"]);
         let chars: Vec<char> = text.chars().collect();
-        let z = &m[1];
-        assert_eq!(chars[z.start..z.end].iter().collect::<String>(), "Mark Zuckerberg");
+        for x in &m {
+            assert_eq!(chars[x.start..x.end].iter().collect::<String>(), x.text);
+        }
+        let found: Vec<(&str, Kind)> = m.iter().map(|m| (m.text.as_str(), m.kind)).collect();
+        assert!(found.contains(&("Mark Zuckerberg", Kind::Person)), "{found:?}");
+        assert!(found.contains(&("Barack Obama", Kind::Person)), "{found:?}");
+        assert!(found.contains(&("Paris", Kind::Place)), "{found:?}");
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Saved HTML pages: metadata from `<title>`, Open Graph and article meta
 //! tags, `<time>` and canonical links, parsed with an HTML5 parser.
 
+use std::borrow::Cow;
+
 use dom_query::Document as Dom;
 
 use super::url_host;
@@ -39,6 +41,107 @@ fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
         }
     }
     title.to_owned()
+}
+
+/// How deep elements may nest before the parser sees the page. HTML5 tree
+/// building costs time proportional to the depth for every element, so a
+/// page of 100,000 nested `<div>`s would take hours; real pages stay far
+/// below this.
+pub const MAX_DEPTH: usize = 256;
+
+/// Elements that never nest (void) or close themselves implicitly; they do
+/// not count towards the depth.
+const FLAT: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li", "dt", "dd", "option",
+    "tr", "td", "th", "thead", "tbody", "tfoot", "html", "head", "body",
+];
+
+/// Drops the opening and closing tags of elements nested deeper than
+/// `max`, keeping their text, in one linear pass over the markup. Comments,
+/// doctype and the raw text of `<script>`/`<style>` are passed over.
+pub fn cap_depth(html: &str, max: usize) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut over = 0usize;
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `html` already handled into `out`
+    let mut i = 0;
+    while let Some(off) = memchr_lt(&bytes[i..]) {
+        let start = i + off;
+        let rest = &html[start..];
+        // Comments, doctype and processing instructions.
+        if rest.starts_with("<!--") {
+            i = rest.find("-->").map_or(bytes.len(), |e| start + e + 3);
+            continue;
+        }
+        if rest.starts_with("<!") || rest.starts_with("<?") {
+            i = rest.find('>').map_or(bytes.len(), |e| start + e + 1);
+            continue;
+        }
+        let closing = rest.as_bytes().get(1) == Some(&b'/');
+        let name_start = start + 1 + usize::from(closing);
+        let name_len = bytes[name_start..].iter().take_while(|b| b.is_ascii_alphanumeric()).count();
+        if name_len == 0 {
+            i = start + 1;
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        let end = html[start..].find('>').map_or(bytes.len(), |e| start + e + 1);
+        if !closing && (name == "script" || name == "style") {
+            // Raw text until the closing tag.
+            i = find_closing(&bytes[end..], name.as_bytes()).map_or(bytes.len(), |e| end + e);
+            continue;
+        }
+        let self_closing = html[start..end].ends_with("/>");
+        let counts = !FLAT.contains(&name.as_str()) && !self_closing;
+        let mut drop = false;
+        if counts {
+            if closing {
+                if over > 0 {
+                    over -= 1;
+                    drop = true;
+                } else {
+                    depth = depth.saturating_sub(1);
+                }
+            } else if depth >= max {
+                over += 1;
+                drop = true;
+            } else {
+                depth += 1;
+            }
+        }
+        if drop {
+            let o = out.get_or_insert_with(|| String::with_capacity(html.len()));
+            o.push_str(&html[copied..start]);
+            copied = end;
+        }
+        i = end;
+    }
+    match out {
+        None => Cow::Borrowed(html),
+        Some(mut o) => {
+            o.push_str(&html[copied..]);
+            Cow::Owned(o)
+        }
+    }
+}
+
+/// Position of `</name` (any case) in `hay`, without allocating.
+fn find_closing(hay: &[u8], name: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(off) = memchr_lt(&hay[from..]) {
+        let at = from + off;
+        let tag = &hay[at + 1..];
+        if tag.first() == Some(&b'/') && tag.len() > name.len() && tag[1..=name.len()].eq_ignore_ascii_case(name) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+fn memchr_lt(b: &[u8]) -> Option<usize> {
+    b.iter().position(|&c| c == b'<')
 }
 
 /// Metadata of an HTML page.
@@ -102,6 +205,17 @@ mod tests {
         assert_eq!(m.title, "Only a heading");
         assert_eq!(m.date.as_deref(), Some("2020-01-02"));
         assert_eq!((m.source, m.url, m.author), (None, None, None));
+    }
+
+    #[test]
+    fn depth_is_capped_and_text_kept() {
+        let deep = format!("<body>{}<p>Deep text</p>{}</body>", "<div>".repeat(1000), "</div>".repeat(1000));
+        let capped = cap_depth(&deep, 10);
+        assert_eq!(capped.matches("<div>").count(), 10);
+        assert_eq!(capped.matches("</div>").count(), 10);
+        assert!(capped.contains("<p>Deep text</p>"));
+        let shallow = "<div><p>a<p>b<br><img src=x/></div><!-- <div> --><script>if (a<b) {}</script>";
+        assert!(matches!(cap_depth(shallow, 1), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub fn parse(bytes: &[u8]) -> FileResult {
         let format = if lower.starts_with('<') && (lower.contains("<p") || lower.contains("<div")) { Format::Html } else { Format::Text };
         // JSON strings may carry escapes (\u001b) that the decoder never saw.
         let body = crate::core::sanitize::sanitize(&body.replace("\r\n", "\n")).into_owned();
+        let body = if format == Format::Html { super::cap_depth(&body, super::MAX_DEPTH).into_owned() } else { body };
         out.articles.push(Parsed {
             format: Format::JsonLines,
             meta: Meta { title, source, date, url, author },

@@ -11,7 +11,7 @@ mod text;
 use super::article::{content_hash, Document, Format, Meta};
 use super::decode::{decode, NotText};
 
-pub use html::html_meta;
+pub use html::{cap_depth, html_meta, MAX_DEPTH};
 pub use text::{breadcrumb_of as text_breadcrumb, strip_inline_markup, text_meta};
 
 /// One article read from a file, before it joins a library.
@@ -79,9 +79,16 @@ pub fn parse(name: &str, bytes: &[u8]) -> FileResult {
         Err(NotText::Empty) => return problem("empty file: no text in it"),
         Err(NotText::Binary) => return problem("binary file: not an article (NUL or control bytes)"),
     };
-    let meta = match format {
-        Format::Html => html_meta(&text),
-        _ => text_meta(&text),
+    let (text, meta) = match format {
+        Format::Html => {
+            let text = cap_depth(&text, MAX_DEPTH).into_owned();
+            let meta = html_meta(&text);
+            (text, meta)
+        }
+        _ => {
+            let meta = text_meta(&text);
+            (text, meta)
+        }
     };
     FileResult {
         articles: vec![Parsed { format, meta, doc: Document { format, text }, hash: content_hash(bytes), line: None }],

@@ -1,0 +1,228 @@
+//! The features of each token, shared by the tagger and its trainer
+//! (`examples/train_ner.rs`): word, shape, affixes, a window of two words
+//! each side, name-list matches, and two document-level cues. Each feature is
+//! a 32-bit hash of (template, value).
+
+use std::collections::HashSet;
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+use super::gazetteer::{gazetteer, Tag, CATEGORIES};
+use super::tokens::{tokenize, Token};
+
+/// A text prepared for feature extraction.
+pub struct Doc<'a> {
+    pub text: &'a str,
+    pub toks: Vec<Token>,
+    pub words: Vec<&'a str>,
+    lower: Vec<String>,
+    shape: Vec<String>,
+    pub gaz: Vec<Tag>,
+    /// Lower-cased words that the text also writes in lower case.
+    lowercase_seen: HashSet<String>,
+    /// Capitalised words that the text also uses inside a sentence.
+    capital_mid: HashSet<&'a str>,
+}
+
+/// "Obama" -> "Xx", "U.S." -> "X.X.", "2014" -> "d", "iPhone" -> "xXx".
+pub fn shape(w: &str) -> String {
+    let mut s = String::with_capacity(6);
+    let mut last = '\0';
+    for c in w.chars() {
+        let k = if c.is_uppercase() {
+            'X'
+        } else if c.is_lowercase() {
+            'x'
+        } else if c.is_ascii_digit() {
+            'd'
+        } else if c.is_alphabetic() {
+            'a'
+        } else {
+            c
+        };
+        if k != last {
+            s.push(k);
+            last = k;
+        }
+        if s.len() >= 6 {
+            break;
+        }
+    }
+    s
+}
+
+fn is_capitalised(w: &str) -> bool {
+    w.starts_with(|c: char| c.is_uppercase())
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(text: &'a str) -> Doc<'a> {
+        let toks = tokenize(text);
+        Doc::with_tokens(text, toks)
+    }
+
+    pub fn with_tokens(text: &'a str, toks: Vec<Token>) -> Doc<'a> {
+        let words: Vec<&str> = toks.iter().map(|t| t.str(text)).collect();
+        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let shape: Vec<String> = words.iter().map(|w| shape(w)).collect();
+        let gaz = gazetteer().tag(text, &toks);
+        let mut lowercase_seen = HashSet::new();
+        let mut capital_mid = HashSet::new();
+        for (i, w) in words.iter().enumerate() {
+            if toks[i].caps_line {
+                continue;
+            }
+            if w.starts_with(|c: char| c.is_lowercase()) {
+                lowercase_seen.insert(lower[i].clone());
+            } else if is_capitalised(w) && !toks[i].sent_start {
+                capital_mid.insert(*w);
+            }
+        }
+        Doc { text, toks, words, lower, shape, gaz, lowercase_seen, capital_mid }
+    }
+
+    pub fn len(&self) -> usize {
+        self.toks.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.toks.is_empty()
+    }
+
+    /// Appends the features of token `i` to `out`.
+    pub fn features(&self, i: usize, out: &mut Vec<u32>) {
+        let n = self.len();
+        let f = |t: u64, s: &str| xxh3_64_with_seed(s.as_bytes(), t) as u32;
+        let f2 = |t: u64, a: &str, b: &str| {
+            let h = xxh3_64_with_seed(a.as_bytes(), t);
+            (xxh3_64_with_seed(b.as_bytes(), h) >> 32) as u32
+        };
+        let lw = |k: isize| -> &str {
+            let j = i as isize + k;
+            if j < 0 {
+                "<s>"
+            } else if j as usize >= n {
+                "</s>"
+            } else {
+                &self.lower[j as usize]
+            }
+        };
+        let sh = |k: isize| -> &str {
+            let j = i as isize + k;
+            if j < 0 || j as usize >= n {
+                "#"
+            } else {
+                &self.shape[j as usize]
+            }
+        };
+        let w = self.words[i];
+        let l = &self.lower[i];
+        let t = &self.toks[i];
+        out.push(f(0, ""));
+        out.push(f(1, l));
+        out.push(f(2, w));
+        out.push(f(3, sh(0)));
+        let chars: Vec<char> = l.chars().collect();
+        let m = chars.len();
+        for k in 1..=3usize.min(m) {
+            let p: String = chars[..k].iter().collect();
+            out.push(f(10 + k as u64, &p));
+        }
+        for k in 1..=4usize.min(m) {
+            let s: String = chars[m - k..].iter().collect();
+            out.push(f(20 + k as u64, &s));
+        }
+        out.push(f(30, lw(-1)));
+        out.push(f(31, lw(1)));
+        out.push(f(32, lw(-2)));
+        out.push(f(33, lw(2)));
+        out.push(f(34, sh(-1)));
+        out.push(f(35, sh(1)));
+        out.push(f2(36, lw(-1), l));
+        out.push(f2(37, l, lw(1)));
+        out.push(f2(38, &format!("{}|{}", sh(-1), sh(0)), sh(1)));
+        out.push(f2(39, sh(-2), sh(-1)));
+        out.push(f2(40, sh(1), sh(2)));
+        // Position and casing of the sentence and line.
+        let pos = match (t.sent_start, t.caps_line) {
+            (true, true) => "SC",
+            (true, false) => "S",
+            (false, true) => "C",
+            (false, false) => "-",
+        };
+        out.push(f2(41, pos, sh(0)));
+        if t.sent_start {
+            out.push(f(42, l));
+        }
+        // Name lists: this token and its neighbours.
+        let g = |k: isize| -> Tag {
+            let j = i as isize + k;
+            if j < 0 || j as usize >= n {
+                Tag::default()
+            } else {
+                self.gaz[j as usize]
+            }
+        };
+        for (k, off) in [(0u64, 0isize), (1, -1), (2, 1)] {
+            let tag = g(off);
+            for c in 0..CATEGORIES {
+                if tag.begin & (1 << c) != 0 {
+                    out.push(f(50 + k * 20 + c as u64, "B"));
+                }
+                if tag.inside & (1 << c) != 0 {
+                    out.push(f(50 + k * 20 + c as u64, "I"));
+                }
+            }
+        }
+        // The document: is this capitalised word also written in lower case,
+        // or capitalised mid-sentence elsewhere?
+        if is_capitalised(w) {
+            let lc = self.lowercase_seen.contains(l.as_str());
+            let mid = self.capital_mid.contains(w);
+            out.push(f(
+                90,
+                match (lc, mid) {
+                    (true, true) => "lm",
+                    (true, false) => "l",
+                    (false, true) => "m",
+                    (false, false) => "-",
+                },
+            ));
+            if t.sent_start || t.caps_line {
+                out.push(f2(91, if lc { "l" } else { "-" }, if mid { "m" } else { "-" }));
+            }
+        }
+        let len = match m {
+            0..=2 => "s",
+            3..=5 => "m",
+            _ => "l",
+        };
+        out.push(f2(92, len, sh(0)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes_collapse_repeats() {
+        assert_eq!(shape("Obama"), "Xx");
+        assert_eq!(shape("U.S."), "X.X.");
+        assert_eq!(shape("2014"), "d");
+        assert_eq!(shape("iPhone"), "xXx");
+    }
+
+    #[test]
+    fn features_are_deterministic_and_depend_on_context() {
+        let d = Doc::new("Mark Zuckerberg met Obama in Paris.");
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        d.features(3, &mut a);
+        d.features(3, &mut b);
+        assert_eq!(a, b);
+        let mut c = Vec::new();
+        d.features(5, &mut c);
+        assert_ne!(a, c);
+    }
+}

@@ -1,0 +1,176 @@
+//! Name lists from `assets/ner/`: places (GeoNames), demonyms, organisation
+//! words, titles, and the alias table. Matched over tokens, case-insensitively,
+//! for capitalised words only; loaded once.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use super::tokens::{tokenize, Token};
+
+/// Categories of a gazetteer match (bit flags).
+pub const CITY: u8 = 1;
+pub const COUNTRY: u8 = 2;
+pub const DEMONYM: u8 = 4;
+pub const ORG_HEAD: u8 = 8;
+pub const ORG_LEGAL: u8 = 16;
+pub const TITLE: u8 = 32;
+/// Number of categories above.
+pub const CATEGORIES: usize = 6;
+
+const PLACES: &str = include_str!("../../../assets/ner/places.txt");
+const DEMONYMS: &str = include_str!("../../../assets/ner/demonyms.txt");
+const ORGWORDS: &str = include_str!("../../../assets/ner/orgwords.txt");
+const TITLES: &str = include_str!("../../../assets/ner/titles.txt");
+const ALIASES: &str = include_str!("../../../assets/ner/aliases.txt");
+
+/// Longest name, in tokens, that is looked up.
+const MAX_LEN: usize = 4;
+
+pub struct Gazetteer {
+    /// Hash of the lower-cased tokens of a name -> categories.
+    names: HashMap<u64, u8>,
+    /// Short form -> canonical name ("US" -> "United States").
+    pub aliases: HashMap<String, String>,
+}
+
+/// What a token is part of: categories where it begins a match, and where it
+/// continues one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tag {
+    pub begin: u8,
+    pub inside: u8,
+}
+
+const FNV: u64 = 0xcbf29ce484222325;
+
+fn mix(h: u64, w: &str) -> u64 {
+    let mut h = h ^ 0x20;
+    h = h.wrapping_mul(0x100000001b3);
+    for c in w.chars().flat_map(char::to_lowercase) {
+        let mut b = [0u8; 4];
+        for &x in c.encode_utf8(&mut b).as_bytes() {
+            h ^= x as u64;
+            h = h.wrapping_mul(0x100000001b3);
+        }
+    }
+    h
+}
+
+fn key(name: &str) -> Option<u64> {
+    let toks = tokenize(name);
+    if toks.is_empty() || toks.len() > MAX_LEN {
+        return None;
+    }
+    Some(toks.iter().fold(FNV, |h, t| mix(h, t.str(name))))
+}
+
+impl Gazetteer {
+    fn load() -> Gazetteer {
+        let mut names: HashMap<u64, u8> = HashMap::with_capacity(60_000);
+        let mut add = |name: &str, cat: u8| {
+            if let Some(k) = key(name) {
+                *names.entry(k).or_default() |= cat;
+            }
+        };
+        for line in PLACES.lines().filter(|l| !l.starts_with('#')) {
+            let (name, kind) = line.split_once('\t').unwrap_or((line, "city"));
+            add(name, if kind == "country" { COUNTRY } else { CITY });
+        }
+        for line in DEMONYMS.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            add(line, DEMONYM);
+        }
+        for line in TITLES.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            add(line, TITLE);
+        }
+        let mut cat = ORG_HEAD;
+        for line in ORGWORDS.lines().filter(|l| !l.starts_with('#')) {
+            match line.trim() {
+                "[head]" => cat = ORG_HEAD,
+                "[legal]" => cat = ORG_LEGAL,
+                l => l.split_whitespace().for_each(|w| add(w, cat)),
+            }
+        }
+        let mut aliases = HashMap::new();
+        for line in ALIASES.lines().filter(|l| !l.starts_with('#')) {
+            if let Some((short, full)) = line.split_once('\t') {
+                aliases.insert(short.to_string(), full.to_string());
+            }
+        }
+        Gazetteer { names, aliases }
+    }
+
+    /// Categories of a single word or name, if listed.
+    pub fn lookup(&self, name: &str) -> u8 {
+        key(name).and_then(|k| self.names.get(&k).copied()).unwrap_or(0)
+    }
+
+    /// Tags each token with the longest listed names starting at capitalised
+    /// words (titles and organisation words match however they are cased).
+    pub fn tag(&self, text: &str, toks: &[Token]) -> Vec<Tag> {
+        let mut out = vec![Tag::default(); toks.len()];
+        let mut i = 0;
+        while i < toks.len() {
+            let w = toks[i].str(text);
+            if !w.starts_with(|c: char| c.is_uppercase()) {
+                i += 1;
+                continue;
+            }
+            let mut h = FNV;
+            let mut best: Option<(usize, u8)> = None;
+            for (k, t) in toks.iter().enumerate().skip(i).take(MAX_LEN) {
+                h = mix(h, t.str(text));
+                if let Some(&c) = self.names.get(&h) {
+                    if c != 0 {
+                        best = Some((k + 1, c));
+                    }
+                }
+            }
+            match best {
+                Some((end, c)) => {
+                    out[i].begin |= c;
+                    for t in &mut out[i + 1..end] {
+                        t.inside |= c;
+                    }
+                    i = end;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+/// The gazetteer, loaded on first use.
+pub fn gazetteer() -> &'static Gazetteer {
+    static G: OnceLock<Gazetteer> = OnceLock::new();
+    G.get_or_init(Gazetteer::load)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_demonyms_and_titles_are_listed() {
+        let g = gazetteer();
+        assert_ne!(g.lookup("France") & COUNTRY, 0);
+        assert_ne!(g.lookup("new york city") & CITY, 0);
+        assert_ne!(g.lookup("New York") & COUNTRY, 0, "US states are listed with countries");
+        assert_ne!(g.lookup("French") & DEMONYM, 0);
+        assert_ne!(g.lookup("President") & TITLE, 0);
+        assert_eq!(g.lookup("table"), 0);
+        assert_eq!(g.aliases.get("US").map(String::as_str), Some("United States"));
+    }
+
+    #[test]
+    fn the_longest_capitalised_match_wins() {
+        let text = "He flew to New York City from paris.";
+        let toks = tokenize(text);
+        let tags = gazetteer().tag(text, &toks);
+        let new = toks.iter().position(|t| t.str(text) == "New").unwrap();
+        assert_ne!(tags[new].begin & CITY, 0);
+        assert_ne!(tags[new + 2].inside & CITY, 0, "City is inside the match");
+        let paris = toks.iter().position(|t| t.str(text) == "paris").unwrap();
+        assert_eq!(tags[paris], Tag::default(), "lower-case words are not looked up");
+    }
+}

@@ -289,10 +289,8 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
     let (line, cursor) = match app.mode {
         Mode::Filter => (Line::from(format!("/{}", app.filter_input)), true),
         Mode::Search => {
-            let s = app.search.as_ref();
-            let q = s.map(|s| s.query.as_str()).unwrap_or("");
-            let n = s.map_or(0, |s| s.matches.len());
-            (Line::from(format!("search: {q}")), n < usize::MAX)
+            let q = app.search.as_ref().map_or("", |s| s.query.as_str());
+            (Line::from(format!("search: {q}")), true)
         }
         _ => match &app.message {
             Some(m) => (Line::styled(sanitize_line(m), t.message()), false),

@@ -18,7 +18,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("/", "filter titles (list); search the body (reader)"),
     ("Ctrl-P", "filter titles, from anywhere"),
     ("n N", "next / previous search match or entity mention"),
-    ("e", "entity panel (overlay at 80 columns and narrower)"),
+    ("e", "entity panel (an overlay below 100 columns)"),
     ("z", "zen: the reading pane alone"),
     ("x", "show / hide removed boilerplate, with reasons"),
     ("y Y", "copy URL / cleaned text (OSC 52)"),

@@ -29,6 +29,10 @@ impl Session {
     }
 
     fn start_with(state_home: &std::path::Path, cols: u16, rows: u16, args: &[&str]) -> Session {
+        Session::start_env(state_home, cols, rows, args, &[])
+    }
+
+    fn start_env(state_home: &std::path::Path, cols: u16, rows: u16, args: &[&str], env: &[(&str, &str)]) -> Session {
         let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("openpty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_byline"));
         cmd.args(args);
@@ -37,6 +41,9 @@ impl Session {
         cmd.env_remove("NO_COLOR");
         cmd.env("BYLINE_TEST_PANIC", "1");
         cmd.env("RUST_BACKTRACE", "0");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn byline");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -294,4 +301,29 @@ fn a_panic_restores_the_terminal_then_prints_and_saves_state() {
     assert!(msg > left, "the message comes after the terminal is restored");
     s.wait_text("test panic requested");
     assert_eq!(read_count(home.path()), 1, "state saved after the panic");
+}
+
+/// Colour escapes crossterm writes for foreground / background colours.
+fn has_colour(raw: &str) -> bool {
+    raw.contains("\x1b[38;5;") || raw.contains("\x1b[48;5;")
+}
+
+#[test]
+fn no_color_and_the_flag_draw_without_colour_but_with_attributes() {
+    for (args, env) in [(&[][..], &[("NO_COLOR", "1")][..]), (&["--no-color"][..], &[][..]), (&[][..], &[][..])] {
+        let home = tempfile::tempdir().unwrap();
+        let mut s = Session::start_env(home.path(), 100, 30, args, env);
+        s.wait_text("Articles 3");
+        s.send("\r");
+        s.wait_text("space/b page");
+        s.keys("q");
+        assert_eq!(s.wait_exit(), 0);
+        let raw = s.raw_text();
+        let plain = !args.is_empty() || !env.is_empty();
+        assert_eq!(!has_colour(&raw), plain, "args {args:?} env {env:?}");
+        // Selection stays visible: reverse video.
+        if plain {
+            assert!(raw.contains("\x1b[7m"), "reverse video for the selection");
+        }
+    }
 }

@@ -339,9 +339,11 @@ fn esc_while_the_index_is_computed_cancels_the_entity_filter() {
     assert!(app.pending_entity.is_some());
     press(&mut app, "<esc>");
     assert!(app.pending_entity.is_none());
+    press(&mut app, "y");
     let idx = byline::tui::app::index_library(&app.lib);
     update(&mut app, Action::Indexed(idx));
     assert_eq!(app.list_filter, ListFilter::None, "a late index does not filter the list");
+    assert!(app.message.as_deref().unwrap_or("").contains("URL copied"), "nor clears the message");
 }
 
 #[test]

@@ -723,7 +723,9 @@ pub fn find_all(body: &str, query: &str) -> Vec<(usize, usize)> {
 
 /// Applies one action.
 pub fn update(app: &mut App, action: Action) {
-    if !matches!(action, Action::Resize(..)) {
+    // A message stays until the user does something (a resize or a
+    // background result is not the user).
+    if !matches!(action, Action::Resize(..) | Action::Indexed(_)) {
         app.message = None;
     }
     match app.mode {

@@ -291,6 +291,26 @@ fn selecting_an_entity_highlights_its_mentions_and_n_jumps_between_them() {
 }
 
 #[test]
+fn selecting_an_entity_with_no_mention_in_view_scrolls_to_one() {
+    let mut app = app(120, 40);
+    press(&mut app, "<tab>G<tab>");
+    assert_eq!(app.focus, Focus::Entities);
+    assert!(app.scroll > 0);
+    // Pick an entity whose first mention is above the view.
+    let a = app.current().unwrap().clone();
+    let top = app.wrapped.lines[app.scroll..].iter().find_map(|l| l.body).unwrap();
+    let pos = a.order.iter().position(|&i| a.entities[i].spans.iter().all(|&(s, _)| s < top)).expect("an entity mentioned only early");
+    press(&mut app, "g");
+    for _ in 0..pos {
+        press(&mut app, "j");
+    }
+    let e = app.selected_entity().unwrap().clone();
+    let first = e.spans[0].0;
+    let line = app.wrapped.lines.iter().rposition(|l| l.body.is_some_and(|s| s <= first)).unwrap();
+    assert!(line >= app.scroll && line < app.scroll + 38, "{} mention in view: line {line}, scroll {}", e.name, app.scroll);
+}
+
+#[test]
 fn enter_on_an_entity_lists_the_articles_that_mention_it() {
     let mut app = app(120, 40);
     press(&mut app, "<tab><tab>");

@@ -562,6 +562,17 @@ impl App {
         } else if row >= self.ent_offset + h {
             self.ent_offset = row + 1 - h;
         }
+        // Show a mention when none is in view, so the highlight is seen.
+        let spans = self.selected_entity().map(|e| e.spans.clone()).unwrap_or_default();
+        if !spans.is_empty() && !spans.iter().any(|&(a, _)| self.in_view(a)) {
+            self.reveal(spans[0].0);
+        }
+    }
+
+    /// True when the body offset `at` is on a line in the reading pane.
+    fn in_view(&self, at: usize) -> bool {
+        let h = self.reader_height();
+        self.wrapped.lines.iter().skip(self.scroll).take(h).any(|l| l.body.is_some_and(|s| s <= at && at <= s + l.text.chars().count()))
     }
 
     fn jump_mention(&mut self, forward: bool) {

@@ -190,6 +190,31 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Whatever the text and width: every line starts where its offset
+        /// says, no line is wider than the width (wide characters count
+        /// two; a width of 1 cannot hold them), and no character is lost.
+        #[test]
+        fn offsets_and_widths_hold_for_any_text(
+            text in "([a-zé́\\- ]|日本|😀|\\u{301}|https://x\\.y/[a-z]{0,30}){0,60}",
+            width in 1usize..50,
+        ) {
+            let lines = wrap_offsets(&text, width);
+            let mut last = 0;
+            for (off, line) in &lines {
+                proptest::prop_assert!(text[*off..].starts_with(line.as_str()), "{:?} at {}", line, off);
+                proptest::prop_assert!(*off >= last);
+                last = *off;
+                if width >= 2 {
+                    proptest::prop_assert!(textwrap::core::display_width(line) <= width, "{:?} wider than {}", line, width);
+                }
+            }
+            let kept: String = lines.iter().map(|(_, l)| l.as_str()).collect::<String>().split_whitespace().collect();
+            let all: String = text.split_whitespace().collect();
+            proptest::prop_assert_eq!(kept, all);
+        }
+    }
+
     #[test]
     fn paragraphs_are_spaced_and_list_items_are_not() {
         let cleaned = Cleaned {

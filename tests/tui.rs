@@ -137,6 +137,7 @@ fn enter_opens_marks_read_and_focuses_the_reader() {
     assert_eq!(app.open, Some(1));
     assert_eq!(app.focus, Focus::Reader);
     assert!(app.state.is_read(&app.lib.articles[1].id));
+    assert!(screen(&app).contains("Articles 3 · 2 unread"));
     // The list no longer marks it unread.
     let s = screen(&app);
     let line = s.lines().find(|l| l.contains(&title(&app, 1)[..20])).unwrap();

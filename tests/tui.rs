@@ -415,12 +415,15 @@ fn m_toggles_read_and_u_undoes() {
     let id = app.lib.articles[0].id.clone();
     press(&mut app, "m");
     assert!(app.state.is_read(&id));
+    assert_eq!(app.unread, 2);
     press(&mut app, "m");
     assert!(!app.state.is_read(&id));
     press(&mut app, "u");
     assert!(app.state.is_read(&id));
+    assert_eq!(app.unread, 2);
     press(&mut app, "u");
     assert!(!app.state.is_read(&id));
+    assert_eq!(app.unread, 3);
     press(&mut app, "u");
     assert_eq!(app.message.as_deref(), Some("nothing to undo"));
 }

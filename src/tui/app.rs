@@ -206,6 +206,8 @@ pub struct App {
     pub pending_entity: Option<String>,
     // The rest.
     pub help_scroll: usize,
+    /// Articles of the library not marked read (recounted on changes).
+    pub unread: usize,
     pub message: Option<String>,
     undo: Vec<(String, bool)>,
     pub effects: Vec<Effect>,
@@ -260,6 +262,7 @@ impl App {
             index_pending: false,
             pending_entity: None,
             help_scroll: 0,
+            unread: 0,
             message: None,
             undo: Vec::new(),
             effects: Vec::new(),
@@ -270,8 +273,13 @@ impl App {
         } else if !app.lib.problems.is_empty() {
             app.message = Some(format!("{} inputs had problems (listed on exit; `byline check` lists them)", app.lib.problems.len()));
         }
+        app.recount_unread();
         app.preview_selected();
         app
+    }
+
+    fn recount_unread(&mut self) {
+        self.unread = self.lib.articles.iter().filter(|a| !self.state.is_read(&a.id)).count();
     }
 
     // ----- core calls, one place each -----
@@ -440,6 +448,7 @@ impl App {
         if before != read {
             self.undo.push((id.clone(), before));
             self.state.set_read(&id, read);
+            self.recount_unread();
         }
     }
 
@@ -890,6 +899,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::Undo => match app.undo.pop() {
             Some((id, read)) => {
                 app.state.set_read(&id, read);
+                app.recount_unread();
                 let title = app.lib.articles.iter().find(|a| a.id == id).map(|a| a.meta.title.clone()).unwrap_or_default();
                 app.message = Some(format!("undone: {title} is {} again", if read { "read" } else { "unread" }));
             }

@@ -75,7 +75,7 @@ fn truncate(s: &str, w: usize) -> String {
 fn list(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
     let focused = app.focus == Focus::List;
     let n = app.visible.len();
-    let unread = app.lib.articles.iter().filter(|a| !app.state.is_read(&a.id)).count();
+    let unread = app.unread;
     let title = match &app.list_filter {
         ListFilter::None if unread > 0 => format!("Articles {} · {unread} unread", app.lib.len()),
         ListFilter::None => format!("Articles {}", app.lib.len()),

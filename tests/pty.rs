@@ -20,7 +20,7 @@ struct Session {
     raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
 }
 
 impl Session {
@@ -29,6 +29,10 @@ impl Session {
     }
 
     fn start_with(state_home: &std::path::Path, cols: u16, rows: u16, args: &[&str]) -> Session {
+        Session::start_env(state_home, cols, rows, args, &[])
+    }
+
+    fn start_env(state_home: &std::path::Path, cols: u16, rows: u16, args: &[&str], env: &[(&str, &str)]) -> Session {
         let pair = native_pty_system().openpty(PtySize { rows, cols, pixel_width: 0, pixel_height: 0 }).expect("openpty");
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_byline"));
         cmd.args(args);
@@ -37,6 +41,9 @@ impl Session {
         cmd.env_remove("NO_COLOR");
         cmd.env("BYLINE_TEST_PANIC", "1");
         cmd.env("RUST_BACKTRACE", "0");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn byline");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
@@ -57,7 +64,7 @@ impl Session {
                 }
             }
         });
-        Session { screen, raw, writer, child, _master: pair.master }
+        Session { screen, raw, writer, child, master: pair.master }
     }
 
     fn contents(&self) -> String {
@@ -193,6 +200,14 @@ fn filter_open_scroll_toggle_and_quit_restore_the_terminal() {
     // No mouse capture unless asked for.
     assert!(!raw.contains("\x1b[?1000h"));
 
+    // Enter on an entity lists the articles that mention it (the library
+    // index comes from a worker thread).
+    s.keys("l");
+    s.wait_text("Enter articles with it");
+    s.send("\r");
+    s.wait_text("Articles mentioning");
+    s.wait_for("the entity filter message", |scr| scr.contains(" mention ") && scr.contains("(Esc shows all)"));
+
     // Esc, then q in a separate write: quit.
     s.send("\x1b");
     s.keys("q");
@@ -215,7 +230,8 @@ fn signal_ends_the_reader(signal: &str, number: u32) {
     s.keys("m");
     s.wait_text("marked read");
     let pid = s.child.process_id().expect("pid");
-    let status = std::process::Command::new("kill").arg(format!("-{signal}")).arg(pid.to_string()).status().unwrap();
+    // The shell's kill builtin: no procps needed.
+    let status = std::process::Command::new("sh").arg("-c").arg(format!("kill -{signal} {pid}")).status().unwrap();
     assert!(status.success());
     assert_eq!(s.wait_exit(), 128 + number);
     assert!(s.restored(), "terminal not restored:\n{}", s.contents());
@@ -233,10 +249,18 @@ fn sighup_saves_state_and_restores_the_terminal() {
 }
 
 #[test]
-fn ctrl_c_quits_and_restores_at_40x10() {
+fn resizing_to_40x10_redraws_and_ctrl_c_quits() {
     let home = tempfile::tempdir().unwrap();
-    let mut s = Session::start(home.path(), 40, 10);
-    s.wait_text("Articles 3");
+    let mut s = Session::start(home.path(), 120, 40);
+    s.wait_text("Entities");
+    {
+        // The emulator first, under its lock, so the redraw that follows
+        // the SIGWINCH is read at the new size.
+        let mut p = s.screen.lock().unwrap();
+        p.screen_mut().set_size(std::num::NonZeroU16::new(10).unwrap(), std::num::NonZeroU16::new(40).unwrap());
+        s.master.resize(PtySize { rows: 10, cols: 40, pixel_width: 0, pixel_height: 0 }).unwrap();
+    }
+    s.wait_for("the one-pane layout", |scr| !scr.contains("Entities") && scr.contains("Articles 3"));
     s.send("\x03");
     assert_eq!(s.wait_exit(), 0);
     assert!(s.restored(), "terminal not restored:\n{}", s.contents());
@@ -278,4 +302,29 @@ fn a_panic_restores_the_terminal_then_prints_and_saves_state() {
     assert!(msg > left, "the message comes after the terminal is restored");
     s.wait_text("test panic requested");
     assert_eq!(read_count(home.path()), 1, "state saved after the panic");
+}
+
+/// Colour escapes crossterm writes for foreground / background colours.
+fn has_colour(raw: &str) -> bool {
+    raw.contains("\x1b[38;5;") || raw.contains("\x1b[48;5;")
+}
+
+#[test]
+fn no_color_and_the_flag_draw_without_colour_but_with_attributes() {
+    for (args, env) in [(&[][..], &[("NO_COLOR", "1")][..]), (&["--no-color"][..], &[][..]), (&[][..], &[][..])] {
+        let home = tempfile::tempdir().unwrap();
+        let mut s = Session::start_env(home.path(), 100, 30, args, env);
+        s.wait_text("Articles 3");
+        s.send("\r");
+        s.wait_text("space/b page");
+        s.keys("q");
+        assert_eq!(s.wait_exit(), 0);
+        let raw = s.raw_text();
+        let plain = !args.is_empty() || !env.is_empty();
+        assert_eq!(!has_colour(&raw), plain, "args {args:?} env {env:?}");
+        // Selection stays visible: reverse video.
+        if plain {
+            assert!(raw.contains("\x1b[7m"), "reverse video for the selection");
+        }
+    }
 }

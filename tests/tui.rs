@@ -23,6 +23,14 @@ fn app(w: u16, h: u16) -> App {
     app_with(Library::builtin(), w, h, true, false)
 }
 
+/// Three small hand-made articles (tests/fixtures/tui): the snapshots are
+/// drawn from these, so they change when the reader's look changes, and
+/// little when the cleaner or tagger is tuned on real pages.
+fn fixtures(w: u16, h: u16) -> App {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
+    app_with(Library::load(&[Input::Path(dir)], &LoadOptions::default()), w, h, true, false)
+}
+
 /// Feeds a key string (`keys::parse` syntax) through get_action and update.
 fn press(app: &mut App, keys: &str) {
     for ev in keys::parse(keys) {
@@ -48,18 +56,21 @@ fn title(app: &App, i: usize) -> String {
 
 #[test]
 fn three_panes_at_120x40() {
-    let app = app(120, 40);
+    let app = fixtures(120, 40);
     let p = app.panes();
     assert!(p.list.is_some() && p.reader.is_some() && p.entities.is_some());
     let s = screen(&app);
     assert!(s.contains("Entities"), "{s}");
-    assert!(s.contains("Mark Zuckerberg"));
+    assert!(s.contains("Maria Okafor"));
     insta::assert_snapshot!("three_panes_120x40", s);
+    // The seeds fill all three panes too.
+    let s = screen(&self::app(120, 40));
+    assert!(s.contains("Mark Zuckerberg") && s.contains("Entities") && s.contains("Articles 3"), "{s}");
 }
 
 #[test]
 fn entity_panel_folds_at_80x24_and_e_brings_it_back_as_an_overlay() {
-    let mut app = app(80, 24);
+    let mut app = fixtures(80, 24);
     assert!(app.panes().entities.is_none());
     insta::assert_snapshot!("two_panes_80x24", screen(&app));
     press(&mut app, "e");
@@ -126,6 +137,7 @@ fn enter_opens_marks_read_and_focuses_the_reader() {
     assert_eq!(app.open, Some(1));
     assert_eq!(app.focus, Focus::Reader);
     assert!(app.state.is_read(&app.lib.articles[1].id));
+    assert!(screen(&app).contains("Articles 3 · 2 unread"));
     // The list no longer marks it unread.
     let s = screen(&app);
     let line = s.lines().find(|l| l.contains(&title(&app, 1)[..20])).unwrap();
@@ -173,7 +185,15 @@ fn the_fuzzy_filter_narrows_per_keystroke_and_esc_restores() {
         }
         other => panic!("{other:?}"),
     }
-    insta::assert_snapshot!("filter_typed_120x40", screen(&app));
+    // The four matched characters are drawn highlighted (bold yellow) in the list.
+    let t = terminal(&app);
+    let list = app.panes().list.unwrap();
+    let buf = t.backend().buffer();
+    let lit = (list.x..list.right())
+        .flat_map(|x| (list.y..list.bottom()).map(move |y| (x, y)))
+        .filter(|&(x, y)| buf[(x, y)].fg == ratatui::style::Color::Yellow)
+        .count();
+    assert_eq!(lit, 4);
     press(&mut app, "<bs><bs><bs><bs>zuckerberg");
     assert!(app.visible.len() >= 2, "narrower query first, then wider: {:?}", app.visible);
     // q is text while typing, not quit.
@@ -183,6 +203,13 @@ fn the_fuzzy_filter_narrows_per_keystroke_and_esc_restores() {
     assert_eq!(app.mode, Mode::Normal);
     assert_eq!(app.visible.len(), app.lib.len());
     assert_eq!(app.selected(), Some(1), "selection restored");
+}
+
+#[test]
+fn filter_snapshot() {
+    let mut app = fixtures(120, 40);
+    press(&mut app, "/coast");
+    insta::assert_snapshot!("filter_typed_120x40", screen(&app));
 }
 
 #[test]
@@ -265,6 +292,26 @@ fn selecting_an_entity_highlights_its_mentions_and_n_jumps_between_them() {
 }
 
 #[test]
+fn selecting_an_entity_with_no_mention_in_view_scrolls_to_one() {
+    let mut app = app(120, 40);
+    press(&mut app, "<tab>G<tab>");
+    assert_eq!(app.focus, Focus::Entities);
+    assert!(app.scroll > 0);
+    // Pick an entity whose first mention is above the view.
+    let a = app.current().unwrap().clone();
+    let top = app.wrapped.lines[app.scroll..].iter().find_map(|l| l.body).unwrap();
+    let pos = a.order.iter().position(|&i| a.entities[i].spans.iter().all(|&(s, _)| s < top)).expect("an entity mentioned only early");
+    press(&mut app, "g");
+    for _ in 0..pos {
+        press(&mut app, "j");
+    }
+    let e = app.selected_entity().unwrap().clone();
+    let first = e.spans[0].0;
+    let line = app.wrapped.lines.iter().rposition(|l| l.body.is_some_and(|s| s <= first)).unwrap();
+    assert!(line >= app.scroll && line < app.scroll + 38, "{} mention in view: line {line}, scroll {}", e.name, app.scroll);
+}
+
+#[test]
 fn enter_on_an_entity_lists_the_articles_that_mention_it() {
     let mut app = app(120, 40);
     press(&mut app, "<tab><tab>");
@@ -275,6 +322,14 @@ fn enter_on_an_entity_lists_the_articles_that_mention_it() {
     }
     assert_eq!(app.selected_entity().unwrap().name, "Mark Zuckerberg");
     press(&mut app, "<enter>");
+    // The library index is asked for once, from the worker; the list
+    // waits for it.
+    assert_eq!(app.effects, vec![Effect::IndexLibrary]);
+    assert_eq!(app.pending_entity.as_deref(), Some("Mark Zuckerberg"));
+    assert_eq!(app.list_filter, ListFilter::None);
+    app.effects.clear();
+    let idx = byline::tui::app::index_library(&app.lib);
+    update(&mut app, Action::Indexed(idx));
     assert!(matches!(&app.list_filter, ListFilter::Entity { name } if name == "Mark Zuckerberg"));
     // Every listed article's own entities name him; the others do not.
     let expect: Vec<usize> = (0..app.lib.len())
@@ -292,25 +347,45 @@ fn enter_on_an_entity_lists_the_articles_that_mention_it() {
     )));
     press(&mut app, "<esc>");
     assert_eq!(app.visible.len(), app.lib.len());
+    // With the index there, the next entity lists its articles at once.
+    press(&mut app, "<tab><tab><tab>g<enter>");
+    assert!(app.effects.is_empty());
+    assert!(matches!(&app.list_filter, ListFilter::Entity { .. }));
+}
+
+#[test]
+fn esc_while_the_index_is_computed_cancels_the_entity_filter() {
+    let mut app = app(120, 40);
+    press(&mut app, "<tab><tab><enter>");
+    assert!(app.pending_entity.is_some());
+    press(&mut app, "<esc>");
+    assert!(app.pending_entity.is_none());
+    press(&mut app, "y");
+    let idx = byline::tui::app::index_library(&app.lib);
+    update(&mut app, Action::Indexed(idx));
+    assert_eq!(app.list_filter, ListFilter::None, "a late index does not filter the list");
+    assert!(app.message.as_deref().unwrap_or("").contains("URL copied"), "nor clears the message");
 }
 
 #[test]
 fn x_shows_removed_lines_dimmed_with_reasons_in_place() {
-    let mut app = app(120, 40);
-    let donation = (0..app.lib.len()).find(|&i| app.analysis(i).cleaned.removed().any(|b| b.removed.as_ref().unwrap().kind == "donation"));
-    let i = donation.expect("a seed has a donation pitch");
-    for _ in 0..i {
-        press(&mut app, "j");
-    }
+    let mut app = fixtures(120, 40);
     press(&mut app, "<enter>");
     assert!(!app.wrapped.lines.iter().any(|l| l.kind == LineKind::Removed));
     assert!(!screen(&app).contains("[donation]"));
     press(&mut app, "x");
     assert!(app.show_removed);
     assert!(app.wrapped.lines.iter().any(|l| l.kind == LineKind::Removed));
+    press(&mut app, "G");
     let s = screen(&app);
-    assert!(s.contains("[donation] Your support"), "{s}");
+    assert!(s.contains("[donation] Your support helps us"), "{s}");
     insta::assert_snapshot!("removed_shown_120x40", s);
+    // Dimmed: the removed text's cells carry DIM.
+    let t = terminal(&app);
+    let buf = t.backend().buffer();
+    let row = (0..40).find(|&y| (0..120).map(|x| buf[(x, y)].symbol()).collect::<String>().contains("Your support")).unwrap();
+    let x = (0..120).find(|&x| buf[(x, row)].symbol() == "Y").unwrap();
+    assert!(buf[(x, row)].modifier.contains(Modifier::DIM));
     press(&mut app, "x");
     assert!(!screen(&app).contains("[donation]"));
 }
@@ -340,12 +415,15 @@ fn m_toggles_read_and_u_undoes() {
     let id = app.lib.articles[0].id.clone();
     press(&mut app, "m");
     assert!(app.state.is_read(&id));
+    assert_eq!(app.unread, 2);
     press(&mut app, "m");
     assert!(!app.state.is_read(&id));
     press(&mut app, "u");
     assert!(app.state.is_read(&id));
+    assert_eq!(app.unread, 2);
     press(&mut app, "u");
     assert!(!app.state.is_read(&id));
+    assert_eq!(app.unread, 3);
     press(&mut app, "u");
     assert_eq!(app.message.as_deref(), Some("nothing to undo"));
 }
@@ -378,6 +456,18 @@ fn help_lists_every_key() {
         assert!(s.contains(k), "{k}");
         assert!(s.contains(&d[..d.len().min(30)]), "{d}");
     }
+    // Narrow: descriptions wrap instead of being cut; j scrolls to the end.
+    update(&mut app, Action::Resize(44, 12));
+    press(&mut app, "G");
+    let s = screen(&app);
+    assert!(s.contains("quit (reading state"), "{s}");
+    assert!(s.contains("saved)"), "{s}");
+    // Scrolling past the end stays at the end; k comes back one row.
+    let end = app.help_scroll;
+    press(&mut app, "jjj");
+    assert_eq!(app.help_scroll, end);
+    press(&mut app, "k");
+    assert_eq!(app.help_scroll, end - 1);
     press(&mut app, "q");
     assert_eq!(app.mode, Mode::Normal);
     assert!(!app.quit, "q closes help first");
@@ -502,4 +592,32 @@ fn the_readme_lists_every_key() {
     for (k, _) in keys::HELP {
         assert!(readme.contains(&format!("| `{k}` |")), "README lacks {k}");
     }
+}
+
+fn many(n: usize) -> Library {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..n {
+        std::fs::write(dir.path().join(format!("{i:03}.txt")), format!("Report {i} on the city budget\n\nThe council met on day {i}.\n"))
+            .unwrap();
+    }
+    Library::load(&[Input::Path(dir.path().into())], &LoadOptions::default())
+}
+
+#[test]
+fn a_long_list_scrolls_with_the_selection_and_highlights_the_titles_in_view() {
+    let mut app = app_with(many(60), 100, 24, true, false);
+    press(&mut app, "G");
+    assert_eq!(app.selected(), Some(59));
+    let s = screen(&app);
+    assert!(s.contains("Report 59 on"), "{s}");
+    assert!(!s.contains("Report 0 on"));
+    press(&mut app, "<pgup>");
+    assert!(app.selected().unwrap() < 59 - 5);
+    press(&mut app, "g/budget");
+    assert_eq!(app.visible.len(), 60);
+    press(&mut app, "<pgdn><pgdn>");
+    let ListFilter::Query { positions, .. } = &app.list_filter else { panic!() };
+    let sel = app.selected().unwrap();
+    assert_eq!(positions[&sel].len(), "budget".len(), "the selected title in view has its matches");
+    assert!(positions.len() < 60, "only titles in view are highlighted: {}", positions.len());
 }

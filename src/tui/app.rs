@@ -1,11 +1,14 @@
 //! The reader's state and the one function that changes it: `update(app,
 //! action)`. No terminal here: tests drive it with actions and read the
-//! state back. Every call into the core sits in one place
-//! ([`App::analysis`] cleans and tags an article, [`App::refilter`] ranks
-//! titles, [`App::entity_index`] indexes the library), so that work can move
-//! to a worker thread without touching the rest.
+//! state back. Every call into the core sits in one place ([`analyse`]
+//! cleans and tags an article, [`App::refilter`] ranks titles,
+//! [`index_library`] indexes the library's entities). The library index
+//! runs on a worker thread: `update` asks for it with
+//! [`Effect::IndexLibrary`] and the result comes back as
+//! [`Action::Indexed`], on the same channel as the keys.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use ratatui::layout::{Position, Rect};
 
@@ -68,7 +71,12 @@ pub enum Action {
         x: u16,
         y: u16,
     },
+    /// The library's entity index, computed in the background.
+    Indexed(EntityIndex),
 }
+
+/// Folded entity name → the articles (indices) whose entities include it.
+pub type EntityIndex = HashMap<String, Vec<usize>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -85,6 +93,9 @@ pub enum Mode {
 pub enum Effect {
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
+    /// Compute [`index_library`] off the UI thread and send back
+    /// [`Action::Indexed`].
+    IndexLibrary,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,11 +158,15 @@ pub enum EntRow {
 #[derive(Debug, Clone, Default)]
 pub struct Wrapped {
     pub key: Option<(usize, u16, bool)>,
-    pub lines: Vec<WLine>,
+    pub lines: Arc<Vec<WLine>>,
 }
 
+/// Wrapped articles kept for going back and forth (J/K, resizes).
+const WRAP_CACHE: usize = 32;
+
 pub struct App {
-    pub lib: Library,
+    /// Shared with background work.
+    pub lib: Arc<Library>,
     pub state: State,
     pub opts: Options,
     pub size: Rect,
@@ -175,6 +190,7 @@ pub struct App {
     pub open: Option<usize>,
     cache: HashMap<usize, Analysis>,
     pub wrapped: Wrapped,
+    wrap_cache: HashMap<(usize, u16, bool), Arc<Vec<WLine>>>,
     pub scroll: usize,
     pub search: Option<Search>,
     // The entity panel.
@@ -183,9 +199,15 @@ pub struct App {
     /// Mentions of the selected entity are highlighted.
     pub ent_active: bool,
     pub ent_mention: Option<usize>,
-    index: Option<HashMap<String, Vec<usize>>>,
+    index: Option<EntityIndex>,
+    /// The index was asked for and has not arrived.
+    index_pending: bool,
+    /// The entity whose articles to list when the index arrives.
+    pub pending_entity: Option<String>,
     // The rest.
     pub help_scroll: usize,
+    /// Articles of the library not marked read (recounted on changes).
+    pub unread: usize,
     pub message: Option<String>,
     undo: Vec<(String, bool)>,
     pub effects: Vec<Effect>,
@@ -210,7 +232,7 @@ impl App {
     pub fn new(lib: Library, state: State, opts: Options) -> Self {
         let visible = (0..lib.len()).collect();
         let mut app = App {
-            lib,
+            lib: Arc::new(lib),
             state,
             opts,
             size: Rect::new(0, 0, 80, 24),
@@ -229,6 +251,7 @@ impl App {
             open: None,
             cache: HashMap::new(),
             wrapped: Wrapped::default(),
+            wrap_cache: HashMap::new(),
             scroll: 0,
             search: None,
             ent_sel: 0,
@@ -236,7 +259,10 @@ impl App {
             ent_active: false,
             ent_mention: None,
             index: None,
+            index_pending: false,
+            pending_entity: None,
             help_scroll: 0,
+            unread: 0,
             message: None,
             undo: Vec::new(),
             effects: Vec::new(),
@@ -247,8 +273,13 @@ impl App {
         } else if !app.lib.problems.is_empty() {
             app.message = Some(format!("{} inputs had problems (listed on exit; `byline check` lists them)", app.lib.problems.len()));
         }
+        app.recount_unread();
         app.preview_selected();
         app
+    }
+
+    fn recount_unread(&mut self) {
+        self.unread = self.lib.articles.iter().filter(|a| !self.state.is_read(&a.id)).count();
     }
 
     // ----- core calls, one place each -----
@@ -256,16 +287,7 @@ impl App {
     /// Cleans and tags article `i`, once.
     pub fn analysis(&mut self, i: usize) -> &Analysis {
         if !self.cache.contains_key(&i) {
-            let a = match self.lib.document(i) {
-                Ok(doc) => {
-                    let cleaned = clean(doc, &self.lib.articles[i].meta);
-                    let body = cleaned.body_text();
-                    let ents = entities(&body);
-                    let words = body.split_whitespace().count();
-                    Analysis { order: panel_order(&ents), cleaned, words, entities: ents, body, error: None }
-                }
-                Err(e) => Analysis { error: Some(crate::core::sanitize::sanitize_line(&e.to_string())), ..Analysis::default() },
-            };
+            let a = analyse(&self.lib, i);
             self.cache.insert(i, a);
         }
         &self.cache[&i]
@@ -284,33 +306,24 @@ impl App {
             self.visible = (0..titles.len()).collect();
             self.list_filter = ListFilter::None;
         } else {
-            let matches = filter(&q, &titles);
-            let query = Query::new(&q);
-            self.visible = matches.iter().map(|m| m.index).collect();
-            let positions = self.visible.iter().map(|&i| (i, query.positions(titles[i]))).collect();
-            self.list_filter = ListFilter::Query { query: q, positions };
+            self.visible = filter(&q, &titles).iter().map(|m| m.index).collect();
+            self.list_filter = ListFilter::Query { query: q, positions: HashMap::new() };
         }
         self.list_sel = 0;
         self.list_offset = 0;
+        self.fix_list_offset();
         self.preview_selected();
     }
 
-    /// Entity name (folded) → articles mentioning it; built on first use.
-    fn entity_index(&mut self) -> &HashMap<String, Vec<usize>> {
-        if self.index.is_none() {
-            let mut idx: HashMap<String, Vec<usize>> = HashMap::new();
-            for i in 0..self.lib.len() {
-                let names: Vec<String> = self.analysis(i).entities.iter().map(|e| fold(&e.name)).collect();
-                for n in names {
-                    let v = idx.entry(n).or_default();
-                    if v.last() != Some(&i) {
-                        v.push(i);
-                    }
-                }
-            }
-            self.index = Some(idx);
+    /// The matched characters of the titles in view (only those: a large
+    /// library matches thousands of titles per keystroke).
+    fn highlight_rows(&mut self) {
+        let rows = self.list_rows();
+        let ListFilter::Query { query, positions } = &mut self.list_filter else { return };
+        let q = Query::new(query);
+        for &i in self.visible.iter().skip(self.list_offset).take(rows) {
+            positions.entry(i).or_insert_with(|| q.positions(&self.lib.articles[i].meta.title));
         }
-        self.index.as_ref().expect("built above")
     }
 
     // ----- layout -----
@@ -366,6 +379,7 @@ impl App {
             self.list_offset = self.list_sel + 1 - rows;
         }
         self.list_offset = self.list_offset.min(self.visible.len().saturating_sub(rows));
+        self.highlight_rows();
     }
 
     fn select(&mut self, pos: usize) {
@@ -434,6 +448,7 @@ impl App {
         if before != read {
             self.undo.push((id.clone(), before));
             self.state.set_read(&id, read);
+            self.recount_unread();
         }
     }
 
@@ -447,13 +462,25 @@ impl App {
             return;
         }
         let keep = if self.wrapped.key.is_some() && self.scroll > 0 { Some(self.top_block()) } else { None };
-        let meta = self.lib.articles[i].meta.clone();
-        let show = self.show_removed;
-        let a = self.analysis(i);
-        let mut lines = wrap::lines(&meta, &a.cleaned, width, show);
-        if let Some(e) = &a.error {
-            lines.push(WLine { kind: wrap::LineKind::Meta, prefix: String::new(), text: e.clone(), body: None, block: None });
-        }
+        let cache_key = (i, width, self.show_removed);
+        let lines = match self.wrap_cache.get(&cache_key) {
+            Some(l) => l.clone(),
+            None => {
+                let lib = self.lib.clone();
+                let show = self.show_removed;
+                let a = self.analysis(i);
+                let mut lines = wrap::lines(&lib.articles[i].meta, &a.cleaned, width, show);
+                if let Some(e) = &a.error {
+                    lines.push(WLine { kind: wrap::LineKind::Meta, prefix: String::new(), text: e.clone(), body: None, block: None });
+                }
+                if self.wrap_cache.len() >= WRAP_CACHE {
+                    self.wrap_cache.clear();
+                }
+                let lines = Arc::new(lines);
+                self.wrap_cache.insert(cache_key, lines.clone());
+                lines
+            }
+        };
         self.wrapped = Wrapped { key, lines };
         if let Some(b) = keep {
             self.scroll = self.first_line_of_block(b);
@@ -544,6 +571,17 @@ impl App {
         } else if row >= self.ent_offset + h {
             self.ent_offset = row + 1 - h;
         }
+        // Show a mention when none is in view, so the highlight is seen.
+        let spans = self.selected_entity().map(|e| e.spans.clone()).unwrap_or_default();
+        if !spans.is_empty() && !spans.iter().any(|&(a, _)| self.in_view(a)) {
+            self.reveal(spans[0].0);
+        }
+    }
+
+    /// True when the body offset `at` is on a line in the reading pane.
+    fn in_view(&self, at: usize) -> bool {
+        let h = self.reader_height();
+        self.wrapped.lines.iter().skip(self.scroll).take(h).any(|l| l.body.is_some_and(|s| s <= at && at <= s + l.text.chars().count()))
     }
 
     fn jump_mention(&mut self, forward: bool) {
@@ -584,14 +622,27 @@ impl App {
         self.search.as_ref().is_some_and(|s| !s.matches.is_empty()) || (self.ent_active && self.selected_entity().is_some())
     }
 
+    /// Lists the articles that mention the selected entity: now if the
+    /// library's index is there, else when it arrives.
     fn filter_by_entity(&mut self) {
         let Some(e) = self.selected_entity() else { return };
         let name = e.name.clone();
-        let key = fold(&name);
-        let hits = self.entity_index().get(&key).cloned().unwrap_or_default();
+        if self.index.is_some() {
+            return self.apply_entity_filter(&name);
+        }
+        if !self.index_pending {
+            self.index_pending = true;
+            self.effects.push(Effect::IndexLibrary);
+        }
+        self.message = Some(format!("finding the articles that mention {name}… (Esc cancels)"));
+        self.pending_entity = Some(name);
+    }
+
+    fn apply_entity_filter(&mut self, name: &str) {
+        let hits = self.index.as_ref().and_then(|idx| idx.get(&fold(name)).cloned()).unwrap_or_default();
         let keep = self.open;
         self.visible = hits;
-        self.list_filter = ListFilter::Entity { name: name.clone() };
+        self.list_filter = ListFilter::Entity { name: name.to_owned() };
         self.list_sel = keep.and_then(|o| self.visible.iter().position(|&v| v == o)).unwrap_or(0);
         self.fix_list_offset();
         self.focus = if self.pane_visible(Focus::List) { Focus::List } else { self.focus };
@@ -641,6 +692,35 @@ impl App {
     }
 }
 
+/// The core's work on one article: clean, then tag the cleaned body.
+pub fn analyse(lib: &Library, i: usize) -> Analysis {
+    match lib.document(i) {
+        Ok(doc) => {
+            let cleaned = clean(doc, &lib.articles[i].meta);
+            let body = cleaned.body_text();
+            let ents = entities(&body);
+            let words = body.split_whitespace().count();
+            Analysis { order: panel_order(&ents), cleaned, words, entities: ents, body, error: None }
+        }
+        Err(e) => Analysis { error: Some(crate::core::sanitize::sanitize_line(&e.to_string())), ..Analysis::default() },
+    }
+}
+
+/// Indexes the entities of every article of the library (slow on a large
+/// library: the run loop calls it on a worker thread).
+pub fn index_library(lib: &Library) -> EntityIndex {
+    let mut idx: EntityIndex = HashMap::new();
+    for i in 0..lib.len() {
+        for e in analyse(lib, i).entities {
+            let v = idx.entry(fold(&e.name)).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    idx
+}
+
 /// Every occurrence of `query` in `body`, case folded, as code-point ranges.
 pub fn find_all(body: &str, query: &str) -> Vec<(usize, usize)> {
     let hay: Vec<char> = fold(body).chars().collect();
@@ -663,7 +743,9 @@ pub fn find_all(body: &str, query: &str) -> Vec<(usize, usize)> {
 
 /// Applies one action.
 pub fn update(app: &mut App, action: Action) {
-    if !matches!(action, Action::Resize(..)) {
+    // A message stays until the user does something (a resize or a
+    // background result is not the user).
+    if !matches!(action, Action::Resize(..) | Action::Indexed(_)) {
         app.message = None;
     }
     match app.mode {
@@ -817,6 +899,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::Undo => match app.undo.pop() {
             Some((id, read)) => {
                 app.state.set_read(&id, read);
+                app.recount_unread();
                 let title = app.lib.articles.iter().find(|a| a.id == id).map(|a| a.meta.title.clone()).unwrap_or_default();
                 app.message = Some(format!("undone: {title} is {} again", if read { "read" } else { "unread" }));
             }
@@ -834,19 +917,31 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         Action::Click { x, y } => click(app, x, y),
+        Action::Indexed(idx) => {
+            app.index = Some(idx);
+            app.index_pending = false;
+            if let Some(name) = app.pending_entity.take() {
+                app.apply_entity_filter(&name);
+            }
+        }
         // Typing outside an input line does nothing.
         Action::Input(_) | Action::Backspace | Action::Submit => {}
     }
 }
 
 fn update_help(app: &mut App, action: Action) {
+    let rows = super::keys::help_rows(app.size.width).0.len();
+    let inner = super::keys::help_height(app.size.width, app.size.height).saturating_sub(2) as usize;
+    let max = rows.saturating_sub(inner);
+    let page = inner.max(1);
     match action {
         Action::Back | Action::ToggleHelp | Action::Quit => app.mode = Mode::Normal,
         Action::Down => app.help_scroll += 1,
         Action::Up => app.help_scroll = app.help_scroll.saturating_sub(1),
-        Action::PageDown => app.help_scroll += 10,
-        Action::PageUp => app.help_scroll = app.help_scroll.saturating_sub(10),
+        Action::PageDown => app.help_scroll += page,
+        Action::PageUp => app.help_scroll = app.help_scroll.saturating_sub(page),
         Action::Top => app.help_scroll = 0,
+        Action::Bottom => app.help_scroll = max,
         Action::Resize(w, h) => {
             app.mode = Mode::Normal;
             update(app, Action::Resize(w, h));
@@ -854,6 +949,11 @@ fn update_help(app: &mut App, action: Action) {
         }
         _ => {}
     }
+    let max = super::keys::help_rows(app.size.width)
+        .0
+        .len()
+        .saturating_sub(super::keys::help_height(app.size.width, app.size.height).saturating_sub(2) as usize);
+    app.help_scroll = app.help_scroll.min(max);
 }
 
 /// Handles an action while a query is typed; false passes it on.
@@ -933,7 +1033,9 @@ fn search_query(app: &App) -> String {
 }
 
 fn back(app: &mut App) {
-    if app.overlay {
+    if let Some(name) = app.pending_entity.take() {
+        app.message = Some(format!("stopped waiting for the articles that mention {name}"));
+    } else if app.overlay {
         app.overlay = false;
         app.fix_focus();
     } else if app.ent_active {

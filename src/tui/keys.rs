@@ -18,7 +18,7 @@ pub const HELP: &[(&str, &str)] = &[
     ("/", "filter titles (list); search the body (reader)"),
     ("Ctrl-P", "filter titles, from anywhere"),
     ("n N", "next / previous search match or entity mention"),
-    ("e", "entity panel (overlay at 80 columns and narrower)"),
+    ("e", "entity panel (an overlay below 100 columns)"),
     ("z", "zen: the reading pane alone"),
     ("x", "show / hide removed boilerplate, with reasons"),
     ("y Y", "copy URL / cleaned text (OSC 52)"),
@@ -28,6 +28,32 @@ pub const HELP: &[(&str, &str)] = &[
     ("Esc", "back out: overlay, highlight, search, filter, zen"),
     ("q  Ctrl-C", "quit (reading state is saved)"),
 ];
+
+/// The help overlay's rows for a terminal `width`: (key or "", part of the
+/// description), descriptions wrapped under their column; and the key
+/// column's width.
+pub fn help_rows(width: u16) -> (Vec<(&'static str, String)>, usize) {
+    let w = help_width(width);
+    let kw = 16.min(w.saturating_sub(2) / 2) as usize;
+    let dw = (w.saturating_sub(2) as usize).saturating_sub(kw + 1).max(1);
+    let mut rows = Vec::new();
+    for (k, d) in HELP {
+        for (n, (_, part)) in super::wrap::wrap_offsets(d, dw).into_iter().enumerate() {
+            rows.push((if n == 0 { *k } else { "" }, part));
+        }
+    }
+    (rows, kw)
+}
+
+/// The help overlay's outer width.
+pub fn help_width(width: u16) -> u16 {
+    width.saturating_sub(4).min(80)
+}
+
+/// The help overlay's outer height.
+pub fn help_height(width: u16, height: u16) -> u16 {
+    height.saturating_sub(2).min(help_rows(width).0.len() as u16 + 2)
+}
 
 /// The action for an event, in the app's current mode. Key releases are
 /// dropped (some platforms report them).
@@ -63,6 +89,7 @@ fn help_key(k: &KeyEvent) -> Option<Action> {
         KeyCode::PageDown | KeyCode::Char(' ') => Action::PageDown,
         KeyCode::PageUp | KeyCode::Char('b') => Action::PageUp,
         KeyCode::Char('g') | KeyCode::Home => Action::Top,
+        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
         _ => return None,
     })
 }

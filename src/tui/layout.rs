@@ -13,7 +13,7 @@ pub enum Focus {
 
 /// At this width and below the entity panel folds away (`e` shows it as
 /// an overlay).
-pub const FOLD_WIDTH: u16 = 80;
+pub const FOLD_WIDTH: u16 = 99;
 /// Below this width only one of list and reader is shown: the focused one.
 pub const SINGLE_WIDTH: u16 = 60;
 /// The widest a line of body text gets: a comfortable measure.
@@ -117,6 +117,11 @@ mod tests {
         assert!(p.list.is_some() && p.reader.is_some() && p.entities.is_some() && !p.overlay);
         let p = panes(Rect::new(0, 0, 80, 24), shape());
         assert!(p.list.is_some() && p.reader.is_some() && p.entities.is_none());
+        // The panel only comes back when the reader keeps a readable width.
+        assert!(panes(Rect::new(0, 0, 99, 24), shape()).entities.is_none());
+        let p = panes(Rect::new(0, 0, 100, 24), shape());
+        assert!(p.entities.is_some());
+        assert!(reader_text(p.reader.unwrap()).width >= 44);
         let p = panes(Rect::new(0, 0, 50, 20), Shape { focus: Focus::Reader, ..shape() });
         assert!(p.list.is_none() && p.reader.is_some());
     }

@@ -30,6 +30,8 @@ pub use app::{update, Action, App, Options};
 /// What the loop waits for.
 enum Msg {
     Term(Event),
+    /// A result of background work, as the action that applies it.
+    Background(Action),
     Signal(i32),
     InputClosed,
 }
@@ -66,6 +68,7 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
     };
     let mut app = App::new(lib, st, opts);
     let (tx, rx) = mpsc::channel::<Msg>();
+    let work_tx = tx.clone();
 
     {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -95,6 +98,10 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
     if mouse {
         execute!(std::io::stdout(), EnableMouseCapture)?;
     }
+    // Start crossterm's event source now (it registers for SIGWINCH when
+    // first used): a resize between the first frame and the input thread's
+    // first read would otherwise be lost.
+    event::poll(std::time::Duration::ZERO)?;
     let size = terminal.size()?;
     update(&mut app, Action::Resize(size.width, size.height));
 
@@ -112,7 +119,7 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
         }
     });
 
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| event_loop(&mut terminal, &mut app, &rx)));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| event_loop(&mut terminal, &mut app, &rx, &work_tx)));
     let save_error = save(&mut app);
     if outcome.is_ok() {
         // After a panic the hook has restored the terminal already.
@@ -152,7 +159,12 @@ fn debug_panic(ev: &Event) {
 }
 
 /// Handles messages until quit; returns the signal that ended it, if any.
-fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, rx: &mpsc::Receiver<Msg>) -> Result<Option<i32>> {
+fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    rx: &mpsc::Receiver<Msg>,
+    work_tx: &mpsc::Sender<Msg>,
+) -> Result<Option<i32>> {
     let mut save_failed = false;
     let mut dirty = true;
     loop {
@@ -168,6 +180,10 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, rx: &mpsc:
             match msg {
                 Msg::Signal(sig) => return Ok(Some(sig)),
                 Msg::InputClosed => return Ok(None),
+                Msg::Background(action) => {
+                    update(app, action);
+                    dirty = true;
+                }
                 Msg::Term(ev) => {
                     debug_panic(&ev);
                     // Events that mean nothing here (key releases, focus,
@@ -189,6 +205,13 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App, rx: &mpsc:
                     let mut out = std::io::stdout();
                     out.write_all(clipboard::osc52(&text).as_bytes())?;
                     out.flush()?;
+                }
+                app::Effect::IndexLibrary => {
+                    let lib = app.lib.clone();
+                    let tx = work_tx.clone();
+                    std::thread::spawn(move || {
+                        let _ = tx.send(Msg::Background(Action::Indexed(app::index_library(&lib))));
+                    });
                 }
             }
         }

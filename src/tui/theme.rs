@@ -87,7 +87,7 @@ impl Theme {
 
     /// Boilerplate the cleaner removed, when shown.
     pub fn removed(&self) -> Style {
-        self.pick(Style::new().fg(Color::DarkGray).add_modifier(Modifier::DIM), m(Modifier::DIM.union(Modifier::CROSSED_OUT)))
+        self.pick(Style::new().fg(Color::DarkGray).add_modifier(Modifier::DIM), m(Modifier::DIM.union(Modifier::ITALIC)))
     }
 
     pub fn reason(&self) -> Style {

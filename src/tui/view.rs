@@ -10,7 +10,6 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
 use super::app::{App, EntRow, ListFilter, Mode};
-use super::keys::HELP;
 use super::layout::{self, Focus};
 use super::theme::Theme;
 use super::wrap::LineKind;
@@ -76,7 +75,9 @@ fn truncate(s: &str, w: usize) -> String {
 fn list(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
     let focused = app.focus == Focus::List;
     let n = app.visible.len();
+    let unread = app.unread;
     let title = match &app.list_filter {
+        ListFilter::None if unread > 0 => format!("Articles {} · {unread} unread", app.lib.len()),
         ListFilter::None => format!("Articles {}", app.lib.len()),
         ListFilter::Query { query, .. } => format!("Articles /{query} {n}/{}", app.lib.len()),
         ListFilter::Entity { name } => format!("Articles mentioning {name} {n}/{}", app.lib.len()),
@@ -290,10 +291,8 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
     let (line, cursor) = match app.mode {
         Mode::Filter => (Line::from(format!("/{}", app.filter_input)), true),
         Mode::Search => {
-            let s = app.search.as_ref();
-            let q = s.map(|s| s.query.as_str()).unwrap_or("");
-            let n = s.map_or(0, |s| s.matches.len());
-            (Line::from(format!("search: {q}")), n < usize::MAX)
+            let q = app.search.as_ref().map_or("", |s| s.query.as_str());
+            (Line::from(format!("search: {q}")), true)
         }
         _ => match &app.message {
             Some(m) => (Line::styled(sanitize_line(m), t.message()), false),
@@ -319,22 +318,18 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
 }
 
 fn help(app: &App, buf: &mut Buffer, area: Rect, t: &Theme) {
-    let w = area.width.saturating_sub(4).min(72);
-    let h = area.height.saturating_sub(2).min(HELP.len() as u16 + 2);
+    let (rows, kw) = super::keys::help_rows(area.width);
+    let w = super::keys::help_width(area.width);
+    let h = super::keys::help_height(area.width, area.height);
     let r = Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height.saturating_sub(h)) / 2, width: w, height: h };
     render(Clear, r, buf);
     let block = Block::bordered().border_style(t.border(true)).title(" Keys · Esc closes ");
     let inner = block.inner(r);
     render(block, r, buf);
-    let kw = 16.min(inner.width / 2);
-    let scroll = app.help_scroll.min(HELP.len().saturating_sub(inner.height as usize));
-    for (row, (k, d)) in HELP.iter().skip(scroll).take(inner.height as usize).enumerate() {
-        let y = inner.y + row as u16;
-        let line = Line::from(vec![
-            Span::styled(format!("{:<width$}", truncate(k, kw as usize), width = kw as usize), t.heading()),
-            Span::raw(" "),
-            Span::raw(*d),
-        ]);
-        buf.set_line(inner.x, y, &line, inner.width);
+    for (row, (k, d)) in rows.iter().skip(app.help_scroll).take(inner.height as usize).enumerate() {
+        let key = truncate(k, kw);
+        let pad = kw.saturating_sub(Span::raw(key.as_str()).width());
+        let line = Line::from(vec![Span::styled(key, t.heading()), Span::raw(" ".repeat(pad + 1)), Span::raw(d.as_str())]);
+        buf.set_line(inner.x, inner.y + row as u16, &line, inner.width);
     }
 }

@@ -108,7 +108,11 @@ pub fn lines(meta: &Meta, cleaned: &Cleaned, width: u16, show_removed: bool) -> 
         let pw = textwrap::core::display_width(&first).max(textwrap::core::display_width(&rest));
         let tw = if width > pw + 4 { width - pw - if b.kind == BlockKind::Caption { 2 } else { 0 } } else { width };
         let prefix_fits = width > pw + 4;
-        out.push(WLine::plain(LineKind::Blank, ""));
+        // Paragraphs are spaced; the items of one list are not.
+        let tight = kind == LineKind::Body(BlockKind::ListItem) && out.last().is_some_and(|l: &WLine| l.kind == kind);
+        if !tight {
+            out.push(WLine::plain(LineKind::Blank, ""));
+        }
         let mut chars_before = 0usize;
         let mut last_byte = 0usize;
         for (i, (byte, text)) in wrap_offsets(&b.text, tw).into_iter().enumerate() {
@@ -184,5 +188,45 @@ mod tests {
             }
             assert_eq!(ls.iter().any(|l| l.kind == LineKind::Removed), show);
         }
+    }
+
+    proptest::proptest! {
+        /// Whatever the text and width: every line starts where its offset
+        /// says, no line is wider than the width (wide characters count
+        /// two; a width of 1 cannot hold them), and no character is lost.
+        #[test]
+        fn offsets_and_widths_hold_for_any_text(
+            text in "([a-zé́\\- ]|日本|😀|\\u{301}|https://x\\.y/[a-z]{0,30}){0,60}",
+            width in 1usize..50,
+        ) {
+            let lines = wrap_offsets(&text, width);
+            let mut last = 0;
+            for (off, line) in &lines {
+                proptest::prop_assert!(text[*off..].starts_with(line.as_str()), "{:?} at {}", line, off);
+                proptest::prop_assert!(*off >= last);
+                last = *off;
+                if width >= 2 {
+                    proptest::prop_assert!(textwrap::core::display_width(line) <= width, "{:?} wider than {}", line, width);
+                }
+            }
+            let kept: String = lines.iter().map(|(_, l)| l.as_str()).collect::<String>().split_whitespace().collect();
+            let all: String = text.split_whitespace().collect();
+            proptest::prop_assert_eq!(kept, all);
+        }
+    }
+
+    #[test]
+    fn paragraphs_are_spaced_and_list_items_are_not() {
+        let cleaned = Cleaned {
+            blocks: vec![
+                block(BlockKind::Paragraph, "One."),
+                block(BlockKind::Paragraph, "Two."),
+                block(BlockKind::ListItem, "first item"),
+                block(BlockKind::ListItem, "second item"),
+            ],
+        };
+        let ls = lines(&Meta { title: "T".into(), ..Meta::default() }, &cleaned, 40, false);
+        let shown: Vec<String> = ls.iter().map(|l| format!("{}{}", l.prefix, l.text)).collect();
+        assert_eq!(shown, vec!["T", "", "One.", "", "Two.", "", "• first item", "• second item"]);
     }
 }

@@ -68,7 +68,10 @@ pub fn parse(bytes: &[u8]) -> FileResult {
                 continue;
             }
             Err(e) => {
-                out.problems.push(format!("line {n}: broken JSON ({e})"));
+                // serde_json counts lines within the record; say the column.
+                let full = e.to_string();
+                let what = full.split(" at line ").next().unwrap_or(&full);
+                out.problems.push(format!("line {n}: broken JSON at column {}: {what}", e.column()));
                 continue;
             }
         };
@@ -130,7 +133,7 @@ mod tests {
     fn broken_lines_are_reported_with_numbers_and_the_rest_loads() {
         let r = parse(b"{\"title\":\"ok\",\"text\":\"fine\"}\n{broken\n[1,2]\n{\"title\":\"ok2\",\"text\":\"x\"}\n");
         assert_eq!(r.articles.len(), 2);
-        assert!(r.problems[0].starts_with("line 2: broken JSON"), "{:?}", r.problems);
+        assert_eq!(r.problems[0], "line 2: broken JSON at column 2: key must be a string");
         assert!(r.problems[1].starts_with("line 3: not a JSON object"));
     }
 

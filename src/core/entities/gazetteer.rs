@@ -14,8 +14,12 @@ pub const DEMONYM: u8 = 4;
 pub const ORG_HEAD: u8 = 8;
 pub const ORG_LEGAL: u8 = 16;
 pub const TITLE: u8 = 32;
+/// Cities of 300,000 people or more (also CITY).
+pub const BIGCITY: u8 = 64;
 /// Number of categories above.
-pub const CATEGORIES: usize = 6;
+pub const CATEGORIES: usize = 7;
+/// What a lower-case word may match ("chicago", "canada").
+const LOWER_OK: u8 = COUNTRY | BIGCITY | DEMONYM;
 
 const PLACES: &str = include_str!("../../../assets/ner/places.txt");
 const DEMONYMS: &str = include_str!("../../../assets/ner/demonyms.txt");
@@ -39,6 +43,8 @@ pub struct Gazetteer {
 pub struct Tag {
     pub begin: u8,
     pub inside: u8,
+    /// The match is of lower-case words (countries and big cities only).
+    pub lower: bool,
 }
 
 const FNV: u64 = 0xcbf29ce484222325;
@@ -74,7 +80,14 @@ impl Gazetteer {
         };
         for line in PLACES.lines().filter(|l| !l.starts_with('#')) {
             let (name, kind) = line.split_once('\t').unwrap_or((line, "city"));
-            add(name, if kind == "country" { COUNTRY } else { CITY });
+            add(
+                name,
+                match kind {
+                    "country" => COUNTRY,
+                    "bigcity" => CITY | BIGCITY,
+                    _ => CITY,
+                },
+            );
         }
         for line in DEMONYMS.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             add(line, DEMONYM);
@@ -111,7 +124,8 @@ impl Gazetteer {
         let mut i = 0;
         while i < toks.len() {
             let w = toks[i].str(text);
-            if !w.starts_with(|c: char| c.is_uppercase()) {
+            let lower = w.starts_with(|c: char| c.is_lowercase());
+            if !lower && !w.starts_with(|c: char| c.is_uppercase()) {
                 i += 1;
                 continue;
             }
@@ -120,6 +134,7 @@ impl Gazetteer {
             for (k, t) in toks.iter().enumerate().skip(i).take(MAX_LEN) {
                 h = mix(h, t.str(text));
                 if let Some(&c) = self.names.get(&h) {
+                    let c = if lower { c & LOWER_OK } else { c };
                     if c != 0 {
                         best = Some((k + 1, c));
                     }
@@ -128,8 +143,10 @@ impl Gazetteer {
             match best {
                 Some((end, c)) => {
                     out[i].begin |= c;
+                    out[i].lower = lower;
                     for t in &mut out[i + 1..end] {
                         t.inside |= c;
+                        t.lower = lower;
                     }
                     i = end;
                 }
@@ -171,6 +188,9 @@ mod tests {
         assert_ne!(tags[new].begin & CITY, 0);
         assert_ne!(tags[new + 2].inside & CITY, 0, "City is inside the match");
         let paris = toks.iter().position(|t| t.str(text) == "paris").unwrap();
-        assert_eq!(tags[paris], Tag::default(), "lower-case words are not looked up");
+        assert!(tags[paris].lower && tags[paris].begin & CITY != 0, "big cities match in lower case, marked so");
+        let text = "the reading of bath";
+        let tags = gazetteer().tag(text, &tokenize(text));
+        assert!(tags.iter().all(|t| t.begin == 0), "small towns that are words never match in lower case");
     }
 }

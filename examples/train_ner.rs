@@ -2,7 +2,7 @@
 //! structured perceptron over the features of `byline::core::entities::features`
 //! (the very code the tagger runs), decoded with the tagger's Viterbi.
 //!
-//!   cargo run --release --example train_ner -- [--epochs 20] [--min-count 2]
+//!   cargo run --release --example train_ner -- [--epochs 20] [--seeds 3] [--min-count 2]
 //!       [--no-silver] [--out assets/ner/model.bin] [--prune 0.05]
 //!       [--skip NAME]... [--predict IN.jsonl OUT.jsonl]...
 //!
@@ -41,6 +41,7 @@ struct Args {
     predict: Vec<(PathBuf, PathBuf)>,
     drop_misc: bool,
     silver_times: usize,
+    seeds: usize,
 }
 
 fn args() -> Args {
@@ -55,6 +56,7 @@ fn args() -> Args {
         predict: Vec::new(),
         drop_misc: false,
         silver_times: 1,
+        seeds: 3,
     };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
@@ -66,6 +68,7 @@ fn args() -> Args {
             "--out" => a.out = PathBuf::from(val()),
             "--no-silver" => a.silver = false,
             "--drop-misc" => a.drop_misc = true,
+            "--seeds" => a.seeds = val().parse().expect("a number"),
             "--silver-times" => a.silver_times = val().parse().expect("a number"),
             "--skip" => a.skip.push(val()),
             "--predict" => {
@@ -116,6 +119,95 @@ fn read(path: &Path, out: &mut Vec<Record>) {
         }
         out.push((text, ents, no_misc));
     }
+}
+
+/// Averaged weights (features, transitions, start) after `epochs` passes.
+type Weights = (Vec<[f32; LABELS]>, [[f32; LABELS]; LABELS], [f32; LABELS]);
+
+/// One averaged-perceptron run; `seed` sets the order of the examples.
+fn train(examples: &[Example], nf: usize, epochs: usize, seed: u64, t0: Instant) -> Weights {
+    // Averaged perceptron: w, and u = sum of c * update, averaged = w - u / c.
+    let mut w = vec![[0f32; LABELS]; nf];
+    let mut u = vec![[0f32; LABELS]; nf];
+    let mut tw = [[0f32; LABELS]; LABELS];
+    let mut tu = [[0f32; LABELS]; LABELS];
+    let mut sw = [0f32; LABELS];
+    let mut su = [0f32; LABELS];
+    let mut c = 1f32;
+    let mut order: Vec<usize> = (0..examples.len()).collect();
+    let mut rng = 0x2545F4914F6CDD1Du64 ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for epoch in 0..epochs {
+        // Fisher-Yates with xorshift: the same order on every run.
+        for i in (1..order.len()).rev() {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            order.swap(i, (rng % (i as u64 + 1)) as usize);
+        }
+        let mut errors = 0usize;
+        for &k in &order {
+            let ex = &examples[k];
+            let n = ex.gold.len();
+            if n == 0 {
+                continue;
+            }
+            let mut scores = vec![[0f32; LABELS]; n];
+            for (i, s) in scores.iter_mut().enumerate() {
+                for &f in &ex.feats[ex.offsets[i] as usize..ex.offsets[i + 1] as usize] {
+                    let row = &w[f as usize];
+                    for y in 0..LABELS {
+                        s[y] += row[y];
+                    }
+                }
+            }
+            let pred = viterbi(&scores, &tw, &sw);
+            for i in 0..n {
+                let (g, p) = (ex.gold[i] as usize, pred[i]);
+                if ex.no_misc && g == 0 && p >= 7 {
+                    continue;
+                }
+                if g != p {
+                    errors += 1;
+                    for &f in &ex.feats[ex.offsets[i] as usize..ex.offsets[i + 1] as usize] {
+                        w[f as usize][g] += 1.0;
+                        w[f as usize][p] -= 1.0;
+                        u[f as usize][g] += c;
+                        u[f as usize][p] -= c;
+                    }
+                }
+                let (gp, pp) = if i == 0 { (None, None) } else { (Some(ex.gold[i - 1] as usize), Some(pred[i - 1])) };
+                if (gp, g) != (pp, p) {
+                    match gp {
+                        Some(x) if allowed(Some(x), g) => {
+                            tw[x][g] += 1.0;
+                            tu[x][g] += c;
+                        }
+                        None => {
+                            sw[g] += 1.0;
+                            su[g] += c;
+                        }
+                        _ => {}
+                    }
+                    match pp {
+                        Some(x) => {
+                            tw[x][p] -= 1.0;
+                            tu[x][p] -= c;
+                        }
+                        None => {
+                            sw[p] -= 1.0;
+                            su[p] -= c;
+                        }
+                    }
+                }
+            }
+            c += 1.0;
+        }
+        eprintln!("seed {seed} epoch {}: {} token errors ({:.1?})", epoch + 1, errors, t0.elapsed());
+    }
+    let rows: Vec<[f32; LABELS]> = (0..nf).map(|f| std::array::from_fn(|y| w[f][y] - u[f][y] / c)).collect();
+    let trans = std::array::from_fn(|x| std::array::from_fn(|y| tw[x][y] - tu[x][y] / c));
+    let start = std::array::from_fn(|x| sw[x] - su[x] / c);
+    (rows, trans, start)
 }
 
 fn main() {
@@ -213,103 +305,27 @@ fn main() {
     let nf = hashes.len();
     eprintln!("{nf} features kept (count >= {})", a.min_count);
 
-    // Averaged perceptron: w, and u = sum of c * update, averaged = w - u / c.
-    let mut w = vec![[0f32; LABELS]; nf];
-    let mut u = vec![[0f32; LABELS]; nf];
-    let mut tw = [[0f32; LABELS]; LABELS];
-    let mut tu = [[0f32; LABELS]; LABELS];
-    let mut sw = [0f32; LABELS];
-    let mut su = [0f32; LABELS];
-    let mut c = 1f32;
-    let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut rng = 0x2545F4914F6CDD1Du64;
-    for epoch in 0..a.epochs {
-        // Fisher-Yates with xorshift: the same order on every run.
-        for i in (1..order.len()).rev() {
-            rng ^= rng << 13;
-            rng ^= rng >> 7;
-            rng ^= rng << 17;
-            order.swap(i, (rng % (i as u64 + 1)) as usize);
-        }
-        let mut errors = 0usize;
-        for &k in &order {
-            let ex = &examples[k];
-            let n = ex.gold.len();
-            if n == 0 {
-                continue;
-            }
-            let mut scores = vec![[0f32; LABELS]; n];
-            for (i, s) in scores.iter_mut().enumerate() {
-                for &f in &ex.feats[ex.offsets[i] as usize..ex.offsets[i + 1] as usize] {
-                    let row = &w[f as usize];
-                    for y in 0..LABELS {
-                        s[y] += row[y];
-                    }
-                }
-            }
-            let pred = viterbi(&scores, &tw, &sw);
-            for i in 0..n {
-                let (g, p) = (ex.gold[i] as usize, pred[i]);
-                if ex.no_misc && g == 0 && p >= 7 {
-                    continue;
-                }
-                if g != p {
-                    errors += 1;
-                    for &f in &ex.feats[ex.offsets[i] as usize..ex.offsets[i + 1] as usize] {
-                        w[f as usize][g] += 1.0;
-                        w[f as usize][p] -= 1.0;
-                        u[f as usize][g] += c;
-                        u[f as usize][p] -= c;
-                    }
-                }
-                let (gp, pp) = if i == 0 { (None, None) } else { (Some(ex.gold[i - 1] as usize), Some(pred[i - 1])) };
-                if (gp, g) != (pp, p) {
-                    match gp {
-                        Some(x) if allowed(Some(x), g) => {
-                            tw[x][g] += 1.0;
-                            tu[x][g] += c;
-                        }
-                        None => {
-                            sw[g] += 1.0;
-                            su[g] += c;
-                        }
-                        _ => {}
-                    }
-                    match pp {
-                        Some(x) => {
-                            tw[x][p] -= 1.0;
-                            tu[x][p] -= c;
-                        }
-                        None => {
-                            sw[p] -= 1.0;
-                            su[p] -= c;
-                        }
-                    }
-                }
-            }
-            c += 1.0;
-        }
-        eprintln!("epoch {}: {} token errors ({:.1?})", epoch + 1, errors, t0.elapsed());
-    }
-    // Average, prune the near-zero rows, write.
-    let mut feats: Vec<(u32, [f32; LABELS])> = Vec::new();
-    for f in 0..nf {
-        let mut row = [0f32; LABELS];
-        for y in 0..LABELS {
-            row[y] = w[f][y] - u[f][y] / c;
-        }
-        if row.iter().any(|v| v.abs() >= a.prune) {
-            feats.push((hashes[f], row));
-        }
-    }
+    // Several runs in different orders, averaged: less variance.
+    let mut sum = vec![[0f32; LABELS]; nf];
     let mut trans = [[0f32; LABELS]; LABELS];
     let mut start = [0f32; LABELS];
-    for x in 0..LABELS {
-        for y in 0..LABELS {
-            trans[x][y] = tw[x][y] - tu[x][y] / c;
+    for seed in 0..a.seeds as u64 {
+        let (rows, t, s) = train(&examples, nf, a.epochs, seed, t0);
+        for (acc, r) in sum.iter_mut().zip(&rows) {
+            for y in 0..LABELS {
+                acc[y] += r[y] / a.seeds as f32;
+            }
         }
-        start[x] = sw[x] - su[x] / c;
+        for x in 0..LABELS {
+            for y in 0..LABELS {
+                trans[x][y] += t[x][y] / a.seeds as f32;
+            }
+            start[x] += s[x] / a.seeds as f32;
+        }
     }
+    // Prune the near-zero rows, write.
+    let feats: Vec<(u32, [f32; LABELS])> =
+        sum.into_iter().enumerate().filter(|(_, row)| row.iter().any(|v| v.abs() >= a.prune)).map(|(f, row)| (hashes[f], row)).collect();
     let bytes = Model::write(&feats, &trans, &start);
     std::fs::write(&a.out, &bytes).expect("write the model");
     eprintln!("{}: {} features, {} bytes ({:.1?})", a.out.display(), feats.len(), bytes.len(), t0.elapsed());

@@ -48,8 +48,10 @@ def main():
         name = name.strip()
         if len(name) < 3 or not LATIN.match(name) or len(name.split()) > 4:
             return
-        # Countries win over cities of the same name ("Mexico").
-        if names.get(name) != "country":
+        # Countries win over cities of the same name ("Mexico"), big cities
+        # over small ones (Paris, France over Paris, Texas).
+        rank = {"city": 0, "bigcity": 1, "country": 2}
+        if rank[kind] >= rank.get(names.get(name), -1):
             names[name] = kind
 
     for c in load("cities15000.json").values():
@@ -58,7 +60,9 @@ def main():
         add(c.get("asciiname") or c["name"], kind)
         if c["population"] >= 500_000:
             for a in c.get("alternatenames", []):
-                add(a, kind)
+                # Codes ("THE", "NYC") are not names.
+                if not a.isupper():
+                    add(a, kind)
     for c in load("countries.json").values():
         add(c["name"], "country")
     for c in load("us_states.json").values():

@@ -18,8 +18,9 @@ pub const TITLE: u8 = 32;
 pub const BIGCITY: u8 = 64;
 /// Number of categories above.
 pub const CATEGORIES: usize = 7;
-/// What a lower-case word may match ("chicago", "canada").
-const LOWER_OK: u8 = COUNTRY | BIGCITY | DEMONYM;
+/// What a lower-case word may match ("canada", "french"): cities are too
+/// often words ("reading", "nice").
+const LOWER_OK: u8 = COUNTRY | DEMONYM;
 
 const PLACES: &str = include_str!("../../../assets/ner/places.txt");
 const DEMONYMS: &str = include_str!("../../../assets/ner/demonyms.txt");
@@ -43,7 +44,7 @@ pub struct Gazetteer {
 pub struct Tag {
     pub begin: u8,
     pub inside: u8,
-    /// The match is of lower-case words (countries and big cities only).
+    /// The match is of lower-case words (countries and demonyms only).
     pub lower: bool,
 }
 
@@ -134,7 +135,10 @@ impl Gazetteer {
             for (k, t) in toks.iter().enumerate().skip(i).take(MAX_LEN) {
                 h = mix(h, t.str(text));
                 if let Some(&c) = self.names.get(&h) {
-                    let c = if lower { c & LOWER_OK } else { c };
+                    let c = match lower {
+                        true => c & LOWER_OK,
+                        false => c,
+                    };
                     if c != 0 {
                         best = Some((k + 1, c));
                     }
@@ -181,15 +185,15 @@ mod tests {
 
     #[test]
     fn the_longest_capitalised_match_wins() {
-        let text = "He flew to New York City from paris.";
+        let text = "He flew to New York City from canada.";
         let toks = tokenize(text);
         let tags = gazetteer().tag(text, &toks);
         let new = toks.iter().position(|t| t.str(text) == "New").unwrap();
         assert_ne!(tags[new].begin & CITY, 0);
         assert_ne!(tags[new + 2].inside & CITY, 0, "City is inside the match");
-        let paris = toks.iter().position(|t| t.str(text) == "paris").unwrap();
-        assert!(tags[paris].lower && tags[paris].begin & CITY != 0, "big cities match in lower case, marked so");
-        let text = "the reading of bath";
+        let canada = toks.iter().position(|t| t.str(text) == "canada").unwrap();
+        assert!(tags[canada].lower && tags[canada].begin & COUNTRY != 0, "countries match in lower case, marked so");
+        let text = "the reading of nice bath";
         let tags = gazetteer().tag(text, &tokenize(text));
         assert!(tags.iter().all(|t| t.begin == 0), "small towns that are words never match in lower case");
     }

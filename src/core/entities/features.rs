@@ -270,6 +270,9 @@ impl<'a> Doc<'a> {
             };
             out.push(f2(95, len, at));
             out.push(f2(96, at, &self.lower[rb - 1]));
+            // The words around the run ("the" before it, "said" after it).
+            out.push(f(97, if ra > 0 { &self.lower[ra - 1] } else { "<s>" }));
+            out.push(f(98, if rb < n { &self.lower[rb] } else { "</s>" }));
         }
         let len = match l.chars().count() {
             0..=2 => "s",

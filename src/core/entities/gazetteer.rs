@@ -16,8 +16,10 @@ pub const ORG_LEGAL: u8 = 16;
 pub const TITLE: u8 = 32;
 /// Cities of 300,000 people or more (also CITY).
 pub const BIGCITY: u8 = 64;
+/// First names (US Census).
+pub const FIRST_NAME: u8 = 128;
 /// Number of categories above.
-pub const CATEGORIES: usize = 7;
+pub const CATEGORIES: usize = 8;
 /// What a lower-case word may match ("canada", "french"): cities are too
 /// often words ("reading", "nice").
 const LOWER_OK: u8 = COUNTRY | DEMONYM;
@@ -26,6 +28,7 @@ const PLACES: &str = include_str!("../../../assets/ner/places.txt");
 const DEMONYMS: &str = include_str!("../../../assets/ner/demonyms.txt");
 const ORGWORDS: &str = include_str!("../../../assets/ner/orgwords.txt");
 const TITLES: &str = include_str!("../../../assets/ner/titles.txt");
+const FIRST_NAMES: &str = include_str!("../../../assets/ner/firstnames.txt");
 const ALIASES: &str = include_str!("../../../assets/ner/aliases.txt");
 
 /// Longest name, in tokens, that is looked up.
@@ -92,6 +95,9 @@ impl Gazetteer {
         }
         for line in DEMONYMS.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             add(line, DEMONYM);
+        }
+        for line in FIRST_NAMES.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            add(line, FIRST_NAME);
         }
         for line in TITLES.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             add(line, TITLE);

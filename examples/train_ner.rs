@@ -2,7 +2,7 @@
 //! structured perceptron over the features of `byline::core::entities::features`
 //! (the very code the tagger runs), decoded with the tagger's Viterbi.
 //!
-//!   cargo run --release --example train_ner -- [--epochs 12] [--min-count 2]
+//!   cargo run --release --example train_ner -- [--epochs 20] [--seeds 3] [--min-count 2]
 //!       [--no-silver] [--out assets/ner/model.bin] [--prune 0.05]
 //!       [--skip NAME]... [--predict IN.jsonl OUT.jsonl]...
 //!
@@ -39,18 +39,24 @@ struct Args {
     prune: f32,
     skip: Vec<String>,
     predict: Vec<(PathBuf, PathBuf)>,
+    drop_misc: bool,
+    silver_times: usize,
+    seeds: usize,
 }
 
 fn args() -> Args {
     let mut a = Args {
         shared: PathBuf::from(std::env::var("BYLINE_SHARED").unwrap_or_else(|_| "../shared".into())),
-        epochs: 12,
+        epochs: 20,
         min_count: 2,
         silver: true,
         out: PathBuf::from("assets/ner/model.bin"),
         prune: 0.05,
         skip: Vec::new(),
         predict: Vec::new(),
+        drop_misc: false,
+        silver_times: 1,
+        seeds: 3,
     };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
@@ -61,6 +67,9 @@ fn args() -> Args {
             "--prune" => a.prune = val().parse().expect("a number"),
             "--out" => a.out = PathBuf::from(val()),
             "--no-silver" => a.silver = false,
+            "--drop-misc" => a.drop_misc = true,
+            "--seeds" => a.seeds = val().parse().expect("a number"),
+            "--silver-times" => a.silver_times = val().parse().expect("a number"),
             "--skip" => a.skip.push(val()),
             "--predict" => {
                 let input = PathBuf::from(val());
@@ -112,90 +121,11 @@ fn read(path: &Path, out: &mut Vec<Record>) {
     }
 }
 
-fn main() {
-    let a = args();
-    let t0 = Instant::now();
-    let mut files: Vec<PathBuf> = Vec::new();
-    let mut dirs = vec![a.shared.join("corpus/ner-train")];
-    if a.silver {
-        dirs.push(a.shared.join("corpus/ner-silver"));
-    }
-    for d in &dirs {
-        let mut fs: Vec<PathBuf> = std::fs::read_dir(d)
-            .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
-            .filter(|p| !a.skip.iter().any(|s| p.to_string_lossy().contains(s.as_str())))
-            .collect();
-        fs.sort();
-        files.extend(fs);
-    }
-    let mut records = Vec::new();
-    for f in &files {
-        let before = records.len();
-        read(f, &mut records);
-        eprintln!("{}: {} records", f.display(), records.len() - before);
-    }
-    // Features of every token, and gold labels aligned to tokens.
-    let mut raw: Vec<(Vec<Vec<u32>>, Vec<u8>, bool)> = Vec::with_capacity(records.len());
-    let mut counts: HashMap<u32, u32> = HashMap::new();
-    let (mut misaligned, mut tokens) = (0usize, 0usize);
-    for (text, ents, no_misc) in &records {
-        let doc = Doc::new(text);
-        let mut gold = vec![0u8; doc.len()];
-        for &(s, t, l) in ents {
-            let inside: Vec<usize> = (0..doc.len()).filter(|&i| doc.toks[i].start >= s && doc.toks[i].end <= t).collect();
-            let clean = !inside.is_empty()
-                && doc.toks[inside[0]].start == s
-                && doc.toks[*inside.last().unwrap()].end == t
-                && inside.iter().all(|&i| gold[i] == 0);
-            if !clean {
-                misaligned += 1;
-                continue;
-            }
-            gold[inside[0]] = l;
-            for &i in &inside[1..] {
-                gold[i] = l + 1;
-            }
-        }
-        let mut feats = Vec::with_capacity(doc.len());
-        for i in 0..doc.len() {
-            let mut f = Vec::with_capacity(48);
-            doc.features(i, &mut f);
-            for &h in &f {
-                *counts.entry(h).or_default() += 1;
-            }
-            feats.push(f);
-        }
-        tokens += doc.len();
-        raw.push((feats, gold, *no_misc));
-    }
-    eprintln!("{tokens} tokens, {misaligned} entities not on token boundaries, {} distinct features ({:.1?})", counts.len(), t0.elapsed());
-    // Dense ids for features seen often enough.
-    let mut ids: HashMap<u32, u32> = HashMap::new();
-    let mut hashes: Vec<u32> = Vec::new();
-    for (&h, &c) in &counts {
-        if c >= a.min_count {
-            ids.insert(h, hashes.len() as u32);
-            hashes.push(h);
-        }
-    }
-    drop(counts);
-    let examples: Vec<Example> = raw
-        .into_iter()
-        .map(|(feats, gold, no_misc)| {
-            let mut flat = Vec::new();
-            let mut offsets = vec![0u32];
-            for f in feats {
-                flat.extend(f.iter().filter_map(|h| ids.get(h).copied()));
-                offsets.push(flat.len() as u32);
-            }
-            Example { feats: flat, offsets, gold, no_misc }
-        })
-        .collect();
-    let nf = hashes.len();
-    eprintln!("{nf} features kept (count >= {})", a.min_count);
+/// Averaged weights (features, transitions, start) after `epochs` passes.
+type Weights = (Vec<[f32; LABELS]>, [[f32; LABELS]; LABELS], [f32; LABELS]);
 
+/// One averaged-perceptron run; `seed` sets the order of the examples.
+fn train(examples: &[Example], nf: usize, epochs: usize, seed: u64, t0: Instant) -> Weights {
     // Averaged perceptron: w, and u = sum of c * update, averaged = w - u / c.
     let mut w = vec![[0f32; LABELS]; nf];
     let mut u = vec![[0f32; LABELS]; nf];
@@ -205,8 +135,8 @@ fn main() {
     let mut su = [0f32; LABELS];
     let mut c = 1f32;
     let mut order: Vec<usize> = (0..examples.len()).collect();
-    let mut rng = 0x2545F4914F6CDD1Du64;
-    for epoch in 0..a.epochs {
+    let mut rng = 0x2545F4914F6CDD1Du64 ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    for epoch in 0..epochs {
         // Fisher-Yates with xorshift: the same order on every run.
         for i in (1..order.len()).rev() {
             rng ^= rng << 13;
@@ -272,27 +202,130 @@ fn main() {
             }
             c += 1.0;
         }
-        eprintln!("epoch {}: {} token errors ({:.1?})", epoch + 1, errors, t0.elapsed());
+        eprintln!("seed {seed} epoch {}: {} token errors ({:.1?})", epoch + 1, errors, t0.elapsed());
     }
-    // Average, prune the near-zero rows, write.
-    let mut feats: Vec<(u32, [f32; LABELS])> = Vec::new();
-    for f in 0..nf {
-        let mut row = [0f32; LABELS];
-        for y in 0..LABELS {
-            row[y] = w[f][y] - u[f][y] / c;
+    let rows: Vec<[f32; LABELS]> = (0..nf).map(|f| std::array::from_fn(|y| w[f][y] - u[f][y] / c)).collect();
+    let trans = std::array::from_fn(|x| std::array::from_fn(|y| tw[x][y] - tu[x][y] / c));
+    let start = std::array::from_fn(|x| sw[x] - su[x] / c);
+    (rows, trans, start)
+}
+
+fn main() {
+    let a = args();
+    let t0 = Instant::now();
+    let mut files: Vec<PathBuf> = Vec::new();
+    let mut dirs = vec![a.shared.join("corpus/ner-train")];
+    if a.silver {
+        dirs.push(a.shared.join("corpus/ner-silver"));
+    }
+    for d in &dirs {
+        let mut fs: Vec<PathBuf> = std::fs::read_dir(d)
+            .unwrap_or_else(|e| panic!("{}: {e}", d.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .filter(|p| !a.skip.iter().any(|s| p.to_string_lossy().contains(s.as_str())))
+            .collect();
+        fs.sort();
+        files.extend(fs);
+    }
+    let mut records = Vec::new();
+    for f in &files {
+        let before = records.len();
+        read(f, &mut records);
+        if f.to_string_lossy().contains("silver") {
+            for _ in 1..a.silver_times {
+                records.extend_from_within(before..);
+            }
         }
-        if row.iter().any(|v| v.abs() >= a.prune) {
-            feats.push((hashes[f], row));
+        if a.drop_misc {
+            for r in &mut records[before..] {
+                r.1.retain(|e| e.2 != 7);
+                r.2 = true;
+            }
+        }
+        eprintln!("{}: {} records", f.display(), records.len() - before);
+    }
+    // Features of every token, and gold labels aligned to tokens.
+    let mut raw: Vec<(Vec<Vec<u32>>, Vec<u8>, bool)> = Vec::with_capacity(records.len());
+    let mut counts: HashMap<u32, u32> = HashMap::new();
+    let (mut misaligned, mut tokens) = (0usize, 0usize);
+    for (text, ents, no_misc) in &records {
+        let doc = Doc::new(text);
+        let mut gold = vec![0u8; doc.len()];
+        for &(s, t, l) in ents {
+            let inside: Vec<usize> = (0..doc.len()).filter(|&i| doc.toks[i].start >= s && doc.toks[i].end <= t).collect();
+            let clean = !inside.is_empty()
+                && doc.toks[inside[0]].start == s
+                && doc.toks[*inside.last().unwrap()].end == t
+                && inside.iter().all(|&i| gold[i] == 0);
+            if !clean {
+                misaligned += 1;
+                continue;
+            }
+            gold[inside[0]] = l;
+            for &i in &inside[1..] {
+                gold[i] = l + 1;
+            }
+        }
+        let mut feats = Vec::with_capacity(doc.len());
+        for i in 0..doc.len() {
+            let mut f = Vec::with_capacity(48);
+            doc.features(i, &mut f);
+            for &h in &f {
+                *counts.entry(h).or_default() += 1;
+            }
+            feats.push(f);
+        }
+        tokens += doc.len();
+        raw.push((feats, gold, *no_misc));
+    }
+    eprintln!("{tokens} tokens, {misaligned} entities not on token boundaries, {} distinct features ({:.1?})", counts.len(), t0.elapsed());
+    // Dense ids for features seen often enough.
+    let mut ids: HashMap<u32, u32> = HashMap::new();
+    let mut hashes: Vec<u32> = Vec::new();
+    for (&h, &c) in &counts {
+        if c >= a.min_count {
+            ids.insert(h, hashes.len() as u32);
+            hashes.push(h);
         }
     }
+    drop(counts);
+    let examples: Vec<Example> = raw
+        .into_iter()
+        .map(|(feats, gold, no_misc)| {
+            let mut flat = Vec::new();
+            let mut offsets = vec![0u32];
+            for f in feats {
+                flat.extend(f.iter().filter_map(|h| ids.get(h).copied()));
+                offsets.push(flat.len() as u32);
+            }
+            Example { feats: flat, offsets, gold, no_misc }
+        })
+        .collect();
+    let nf = hashes.len();
+    eprintln!("{nf} features kept (count >= {})", a.min_count);
+
+    // Several runs in different orders, averaged: less variance.
+    let mut sum = vec![[0f32; LABELS]; nf];
     let mut trans = [[0f32; LABELS]; LABELS];
     let mut start = [0f32; LABELS];
-    for x in 0..LABELS {
-        for y in 0..LABELS {
-            trans[x][y] = tw[x][y] - tu[x][y] / c;
+    for seed in 0..a.seeds as u64 {
+        let (rows, t, s) = train(&examples, nf, a.epochs, seed, t0);
+        for (acc, r) in sum.iter_mut().zip(&rows) {
+            for y in 0..LABELS {
+                acc[y] += r[y] / a.seeds as f32;
+            }
         }
-        start[x] = sw[x] - su[x] / c;
+        for x in 0..LABELS {
+            for y in 0..LABELS {
+                trans[x][y] += t[x][y] / a.seeds as f32;
+            }
+            start[x] += s[x] / a.seeds as f32;
+        }
     }
+    // Prune the near-zero rows, write.
+    let feats: Vec<(u32, [f32; LABELS])> =
+        sum.into_iter().enumerate().filter(|(_, row)| row.iter().any(|v| v.abs() >= a.prune)).map(|(f, row)| (hashes[f], row)).collect();
     let bytes = Model::write(&feats, &trans, &start);
     std::fs::write(&a.out, &bytes).expect("write the model");
     eprintln!("{}: {} features, {} bytes ({:.1?})", a.out.display(), feats.len(), bytes.len(), t0.elapsed());

@@ -50,3 +50,57 @@ fn ner_rejects_a_line_that_is_not_a_record() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("line 1"));
 }
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_byline")).args(args).stdin(Stdio::null()).output().expect("run byline")
+}
+
+#[test]
+fn every_seed_yields_ranked_entities_with_a_person_and_an_organisation_on_top() {
+    let list = String::from_utf8(run(&["list"]).stdout).unwrap();
+    let ids: Vec<&str> = list.lines().map(|l| l.split('\t').next().unwrap()).collect();
+    assert_eq!(ids.len(), 3);
+    for id in ids {
+        let o = run(&["entities", id, "--json"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let ents: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).expect("a JSON array");
+        assert!(!ents.is_empty(), "{id}: no entities");
+        // Ranked: mention counts never increase down the list.
+        let counts: Vec<u64> = ents.iter().map(|e| e["count"].as_u64().unwrap()).collect();
+        assert!(counts.windows(2).all(|w| w[0] >= w[1]), "{id}: {counts:?}");
+        for e in &ents {
+            assert_eq!(e["spans"].as_array().unwrap().len() as u64, e["count"].as_u64().unwrap());
+            assert!(!e["name"].as_str().unwrap().is_empty());
+        }
+        // A news story is about someone and some organisation: both are
+        // among the five most mentioned, each mentioned more than once.
+        let top: Vec<&str> =
+            ents.iter().take(5).filter(|e| e["count"].as_u64().unwrap() > 1).map(|e| e["kind"].as_str().unwrap()).collect();
+        assert!(top.contains(&"PER") && top.contains(&"ORG"), "{id}: top kinds {top:?}");
+    }
+}
+
+#[test]
+fn entities_spans_index_the_cleaned_body_in_code_points() {
+    let list = String::from_utf8(run(&["list"]).stdout).unwrap();
+    let id = list.lines().next().unwrap().split('\t').next().unwrap();
+    let shown: serde_json::Value = serde_json::from_slice(&run(&["show", id, "--json"]).stdout).unwrap();
+    // The cleaned body: kept blocks but captions, a blank line apart.
+    let body: Vec<String> = shown["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["kind"] != "caption")
+        .map(|b| b["text"].as_str().unwrap().to_string())
+        .collect();
+    let body: Vec<char> = body.join("\n\n").chars().collect();
+    let ents: Vec<serde_json::Value> = serde_json::from_slice(&run(&["entities", id, "--json"]).stdout).unwrap();
+    let person = ents.iter().find(|e| e["kind"] == "PER").expect("a person");
+    let name = person["name"].as_str().unwrap();
+    let last = name.split_whitespace().last().unwrap();
+    for s in person["spans"].as_array().unwrap() {
+        let (a, b) = (s[0].as_u64().unwrap() as usize, s[1].as_u64().unwrap() as usize);
+        let text: String = body[a..b].iter().collect();
+        assert!(text.ends_with(last), "span {a}-{b} is {text:?}, not a mention of {name}");
+    }
+}

@@ -3,6 +3,7 @@
 //! each side, name-list matches, and two document-level cues. Each feature is
 //! a 32-bit hash of (template, value).
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
@@ -15,13 +16,56 @@ pub struct Doc<'a> {
     pub text: &'a str,
     pub toks: Vec<Token>,
     pub words: Vec<&'a str>,
-    lower: Vec<String>,
+    lower: Vec<Cow<'a, str>>,
     shape: Vec<String>,
     pub gaz: Vec<Tag>,
     /// Lower-cased words that the text also writes in lower case.
-    lowercase_seen: HashSet<String>,
+    lowercase_seen: HashSet<&'a str>,
     /// Capitalised words that the text also uses inside a sentence.
     capital_mid: HashSet<&'a str>,
+    /// The run of capitalised words (joined by "of", "the", "'s", "&"...)
+    /// each token is in: (first token, end token); (i, i) when none.
+    runs: Vec<(u32, u32)>,
+}
+
+/// Words that may join capitalised words into one name.
+const CONNECTORS: &[&str] =
+    &["of", "the", "and", "&", "de", "du", "des", "la", "le", "van", "von", "der", "da", "di", "del", "'s", "’s", "for", "on", "-"];
+
+fn runs(words: &[&str], toks: &[Token]) -> Vec<(u32, u32)> {
+    let n = words.len();
+    let cap =
+        |i: usize| is_capitalised(words[i]) || words[i].starts_with(|c: char| c.is_ascii_digit()) && i > 0 && is_capitalised(words[i - 1]);
+    let mut out: Vec<(u32, u32)> = (0..n).map(|i| (i as u32, i as u32)).collect();
+    let mut i = 0;
+    while i < n {
+        if !cap(i) || toks[i].caps_line {
+            i += 1;
+            continue;
+        }
+        let mut e = i + 1;
+        loop {
+            if e < n && cap(e) {
+                e += 1;
+                continue;
+            }
+            // Up to two connectors followed by a capitalised word.
+            let mut k = e;
+            while k < n && k < e + 2 && CONNECTORS.contains(&words[k]) {
+                k += 1;
+            }
+            if k > e && k < n && cap(k) {
+                e = k + 1;
+                continue;
+            }
+            break;
+        }
+        for r in &mut out[i..e] {
+            *r = (i as u32, e as u32);
+        }
+        i = e;
+    }
+    out
 }
 
 /// "Obama" -> "Xx", "U.S." -> "X.X.", "2014" -> "d", "iPhone" -> "xXx".
@@ -63,7 +107,10 @@ impl<'a> Doc<'a> {
 
     pub fn with_tokens(text: &'a str, toks: Vec<Token>) -> Doc<'a> {
         let words: Vec<&str> = toks.iter().map(|t| t.str(text)).collect();
-        let lower: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+        let lower: Vec<Cow<str>> = words
+            .iter()
+            .map(|&w| if w.chars().any(char::is_uppercase) { Cow::Owned(w.to_lowercase()) } else { Cow::Borrowed(w) })
+            .collect();
         let shape: Vec<String> = words.iter().map(|w| shape(w)).collect();
         let gaz = gazetteer().tag(text, &toks);
         let mut lowercase_seen = HashSet::new();
@@ -73,12 +120,13 @@ impl<'a> Doc<'a> {
                 continue;
             }
             if w.starts_with(|c: char| c.is_lowercase()) {
-                lowercase_seen.insert(lower[i].clone());
+                lowercase_seen.insert(*w);
             } else if is_capitalised(w) && !toks[i].sent_start {
                 capital_mid.insert(*w);
             }
         }
-        Doc { text, toks, words, lower, shape, gaz, lowercase_seen, capital_mid }
+        let runs = runs(&words, &toks);
+        Doc { text, toks, words, lower, shape, gaz, lowercase_seen, capital_mid, runs }
     }
 
     pub fn len(&self) -> usize {
@@ -96,6 +144,11 @@ impl<'a> Doc<'a> {
         let f2 = |t: u64, a: &str, b: &str| {
             let h = xxh3_64_with_seed(a.as_bytes(), t);
             (xxh3_64_with_seed(b.as_bytes(), h) >> 32) as u32
+        };
+        let f3 = |t: u64, a: &str, b: &str, c: &str| {
+            let h = xxh3_64_with_seed(a.as_bytes(), t);
+            let h = xxh3_64_with_seed(b.as_bytes(), h);
+            (xxh3_64_with_seed(c.as_bytes(), h) >> 32) as u32
         };
         let lw = |k: isize| -> &str {
             let j = i as isize + k;
@@ -122,15 +175,18 @@ impl<'a> Doc<'a> {
         out.push(f(1, l));
         out.push(f(2, w));
         out.push(f(3, sh(0)));
-        let chars: Vec<char> = l.chars().collect();
-        let m = chars.len();
-        for k in 1..=3usize.min(m) {
-            let p: String = chars[..k].iter().collect();
-            out.push(f(10 + k as u64, &p));
+        // Prefixes of 1-3 and suffixes of 1-4 characters.
+        let mut m = 0;
+        for (k, (b, _)) in l.char_indices().skip(1).take(3).enumerate() {
+            out.push(f(11 + k as u64, &l[..b]));
+            m = k + 1;
         }
-        for k in 1..=4usize.min(m) {
-            let s: String = chars[m - k..].iter().collect();
-            out.push(f(20 + k as u64, &s));
+        if m < 3 {
+            out.push(f(11 + m as u64, l));
+        }
+        for (k, (b, _)) in l.char_indices().rev().take(4).enumerate() {
+            out.push(f(21 + k as u64, &l[b..]));
+            m = m.max(k + 1);
         }
         out.push(f(30, lw(-1)));
         out.push(f(31, lw(1)));
@@ -140,7 +196,7 @@ impl<'a> Doc<'a> {
         out.push(f(35, sh(1)));
         out.push(f2(36, lw(-1), l));
         out.push(f2(37, l, lw(1)));
-        out.push(f2(38, &format!("{}|{}", sh(-1), sh(0)), sh(1)));
+        out.push(f3(38, sh(-1), sh(0), sh(1)));
         out.push(f2(39, sh(-2), sh(-1)));
         out.push(f2(40, sh(1), sh(2)));
         // Position and casing of the sentence and line.
@@ -165,19 +221,20 @@ impl<'a> Doc<'a> {
         };
         for (k, off) in [(0u64, 0isize), (1, -1), (2, 1)] {
             let tag = g(off);
+            let t = if tag.lower { 200 } else { 50 } + k * 20;
             for c in 0..CATEGORIES {
                 if tag.begin & (1 << c) != 0 {
-                    out.push(f(50 + k * 20 + c as u64, "B"));
+                    out.push(f(t + c as u64, "B"));
                 }
                 if tag.inside & (1 << c) != 0 {
-                    out.push(f(50 + k * 20 + c as u64, "I"));
+                    out.push(f(t + c as u64, "I"));
                 }
             }
         }
         // The document: is this capitalised word also written in lower case,
         // or capitalised mid-sentence elsewhere?
         if is_capitalised(w) {
-            let lc = self.lowercase_seen.contains(l.as_str());
+            let lc = self.lowercase_seen.contains(l.as_ref());
             let mid = self.capital_mid.contains(w);
             out.push(f(
                 90,
@@ -192,7 +249,32 @@ impl<'a> Doc<'a> {
                 out.push(f2(91, if lc { "l" } else { "-" }, if mid { "m" } else { "-" }));
             }
         }
-        let len = match m {
+        // The capitalised run: its head (last) and first words, its length,
+        // and where this token is in it.
+        let (ra, rb) = (self.runs[i].0 as usize, self.runs[i].1 as usize);
+        if rb > ra {
+            out.push(f(93, &self.lower[rb - 1]));
+            out.push(f(94, &self.lower[ra]));
+            let len = match rb - ra {
+                1 => "1",
+                2 => "2",
+                3 => "3",
+                _ => "4+",
+            };
+            let at = if i == ra {
+                "B"
+            } else if i + 1 == rb {
+                "E"
+            } else {
+                "M"
+            };
+            out.push(f2(95, len, at));
+            out.push(f2(96, at, &self.lower[rb - 1]));
+            // The words around the run ("the" before it, "said" after it).
+            out.push(f(97, if ra > 0 { &self.lower[ra - 1] } else { "<s>" }));
+            out.push(f(98, if rb < n { &self.lower[rb] } else { "</s>" }));
+        }
+        let len = match l.chars().count() {
             0..=2 => "s",
             3..=5 => "m",
             _ => "l",

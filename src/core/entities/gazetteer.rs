@@ -14,13 +14,21 @@ pub const DEMONYM: u8 = 4;
 pub const ORG_HEAD: u8 = 8;
 pub const ORG_LEGAL: u8 = 16;
 pub const TITLE: u8 = 32;
+/// Cities of 300,000 people or more (also CITY).
+pub const BIGCITY: u8 = 64;
+/// First names (US Census).
+pub const FIRST_NAME: u8 = 128;
 /// Number of categories above.
-pub const CATEGORIES: usize = 6;
+pub const CATEGORIES: usize = 8;
+/// What a lower-case word may match ("canada", "french"): cities are too
+/// often words ("reading", "nice").
+const LOWER_OK: u8 = COUNTRY | DEMONYM;
 
 const PLACES: &str = include_str!("../../../assets/ner/places.txt");
 const DEMONYMS: &str = include_str!("../../../assets/ner/demonyms.txt");
 const ORGWORDS: &str = include_str!("../../../assets/ner/orgwords.txt");
 const TITLES: &str = include_str!("../../../assets/ner/titles.txt");
+const FIRST_NAMES: &str = include_str!("../../../assets/ner/firstnames.txt");
 const ALIASES: &str = include_str!("../../../assets/ner/aliases.txt");
 
 /// Longest name, in tokens, that is looked up.
@@ -39,6 +47,8 @@ pub struct Gazetteer {
 pub struct Tag {
     pub begin: u8,
     pub inside: u8,
+    /// The match is of lower-case words (countries and demonyms only).
+    pub lower: bool,
 }
 
 const FNV: u64 = 0xcbf29ce484222325;
@@ -74,10 +84,20 @@ impl Gazetteer {
         };
         for line in PLACES.lines().filter(|l| !l.starts_with('#')) {
             let (name, kind) = line.split_once('\t').unwrap_or((line, "city"));
-            add(name, if kind == "country" { COUNTRY } else { CITY });
+            add(
+                name,
+                match kind {
+                    "country" => COUNTRY,
+                    "bigcity" => CITY | BIGCITY,
+                    _ => CITY,
+                },
+            );
         }
         for line in DEMONYMS.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             add(line, DEMONYM);
+        }
+        for line in FIRST_NAMES.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+            add(line, FIRST_NAME);
         }
         for line in TITLES.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
             add(line, TITLE);
@@ -111,7 +131,8 @@ impl Gazetteer {
         let mut i = 0;
         while i < toks.len() {
             let w = toks[i].str(text);
-            if !w.starts_with(|c: char| c.is_uppercase()) {
+            let lower = w.starts_with(|c: char| c.is_lowercase());
+            if !lower && !w.starts_with(|c: char| c.is_uppercase()) {
                 i += 1;
                 continue;
             }
@@ -120,6 +141,10 @@ impl Gazetteer {
             for (k, t) in toks.iter().enumerate().skip(i).take(MAX_LEN) {
                 h = mix(h, t.str(text));
                 if let Some(&c) = self.names.get(&h) {
+                    let c = match lower {
+                        true => c & LOWER_OK,
+                        false => c,
+                    };
                     if c != 0 {
                         best = Some((k + 1, c));
                     }
@@ -128,8 +153,10 @@ impl Gazetteer {
             match best {
                 Some((end, c)) => {
                     out[i].begin |= c;
+                    out[i].lower = lower;
                     for t in &mut out[i + 1..end] {
                         t.inside |= c;
+                        t.lower = lower;
                     }
                     i = end;
                 }
@@ -164,13 +191,16 @@ mod tests {
 
     #[test]
     fn the_longest_capitalised_match_wins() {
-        let text = "He flew to New York City from paris.";
+        let text = "He flew to New York City from canada.";
         let toks = tokenize(text);
         let tags = gazetteer().tag(text, &toks);
         let new = toks.iter().position(|t| t.str(text) == "New").unwrap();
         assert_ne!(tags[new].begin & CITY, 0);
         assert_ne!(tags[new + 2].inside & CITY, 0, "City is inside the match");
-        let paris = toks.iter().position(|t| t.str(text) == "paris").unwrap();
-        assert_eq!(tags[paris], Tag::default(), "lower-case words are not looked up");
+        let canada = toks.iter().position(|t| t.str(text) == "canada").unwrap();
+        assert!(tags[canada].lower && tags[canada].begin & COUNTRY != 0, "countries match in lower case, marked so");
+        let text = "the reading of nice bath";
+        let tags = gazetteer().tag(text, &tokenize(text));
+        assert!(tags.iter().all(|t| t.begin == 0), "small towns that are words never match in lower case");
     }
 }

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 pub mod features;
 pub mod gazetteer;
+pub mod group;
 pub mod model;
 pub mod post;
 pub mod rules;
@@ -135,22 +136,9 @@ fn names(tagger: Option<&model::Model>, doc: &features::Doc) -> Vec<(usize, usiz
 }
 
 /// Groups mentions into entities and ranks them: most mentioned first, then
-/// first seen. A mention whose words end another mention's name of the same
-/// kind ("Zuckerberg" after "Mark Zuckerberg") joins that entity.
+/// first seen (see [`group::group`]: surnames, acronyms and aliases join).
 pub fn group(found: &[Mention]) -> Vec<Entity> {
-    let mut ents: Vec<Entity> = Vec::new();
-    for m in found {
-        let target = ents.iter().position(|e| e.kind == m.kind && (e.name == m.text || e.name.ends_with(&format!(" {}", m.text))));
-        match target {
-            Some(i) => {
-                ents[i].count += 1;
-                ents[i].spans.push((m.start, m.end));
-            }
-            None => ents.push(Entity { kind: m.kind, name: m.text.clone(), count: 1, spans: vec![(m.start, m.end)] }),
-        }
-    }
-    ents.sort_by(|a, b| b.count.cmp(&a.count).then(a.spans[0].0.cmp(&b.spans[0].0)));
-    ents
+    group::group(found)
 }
 
 /// The ranked entities of a text.
@@ -174,6 +162,33 @@ mod tests {
         assert!(found.contains(&("Mark Zuckerberg", Kind::Person)), "{found:?}");
         assert!(found.contains(&("Barack Obama", Kind::Person)), "{found:?}");
         assert!(found.contains(&("Paris", Kind::Place)), "{found:?}");
+    }
+
+    fn found(text: &str) -> Vec<(String, Kind)> {
+        mentions(text).into_iter().map(|m| (m.text, m.kind)).collect()
+    }
+
+    #[test]
+    fn honorifics_and_possessives_stay_out_of_names() {
+        let f = found("Mr Zuckerberg's company met President Barack Obama on Friday. Mrs Jane Hudson declined.");
+        let people: Vec<&str> = f.iter().filter(|m| m.1 == Kind::Person).map(|m| m.0.as_str()).collect();
+        assert!(people.contains(&"Zuckerberg"), "{f:?}");
+        assert!(people.contains(&"Barack Obama"), "{f:?}");
+        assert!(people.iter().all(|p| !p.starts_with("Mr") && !p.starts_with("President") && !p.ends_with("'s")), "{f:?}");
+    }
+
+    #[test]
+    fn sentence_initial_capitals_are_not_names_by_themselves() {
+        let f = found("However, the plan failed. Yesterday officials said nothing. Meanwhile prices rose. Analysts were surprised.");
+        let names: Vec<&str> = f.iter().filter(|m| !matches!(m.1, Kind::Date | Kind::Money)).map(|m| m.0.as_str()).collect();
+        assert!(names.is_empty(), "{f:?}");
+    }
+
+    #[test]
+    fn all_caps_lines_are_not_names_unless_the_text_confirms_them() {
+        let f = found("BREAKING NEWS: MARKETS FALL AGAIN AS TRADERS PANIC\nShares fell sharply in London on Monday.");
+        let names: Vec<&str> = f.iter().filter(|m| !matches!(m.1, Kind::Date | Kind::Money)).map(|m| m.0.as_str()).collect();
+        assert_eq!(names, vec!["London"], "{f:?}");
     }
 
     #[test]

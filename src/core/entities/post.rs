@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::features::Doc;
-use super::gazetteer::{ORG_HEAD, TITLE};
+use super::gazetteer::{gazetteer, ORG_HEAD, TITLE};
 use super::Kind;
 
 /// A name span: (first token, end token exclusive, kind).
@@ -25,7 +25,7 @@ fn capitalised(w: &str) -> bool {
 
 /// Applies the document rules to the tagger's spans (sorted, disjoint).
 pub fn document(doc: &Doc, spans: Vec<Span>) -> Vec<Span> {
-    let mut spans: Vec<Span> = spans.into_iter().filter_map(|s| trim(doc, s)).collect();
+    let mut spans: Vec<Span> = spans.into_iter().filter_map(|s| trim(doc, s)).flat_map(|s| split_place(doc, s)).collect();
     // The kind each name gets most often (ties: the first seen).
     let mut votes: HashMap<String, [usize; 6]> = HashMap::new();
     let mut first: HashMap<String, Kind> = HashMap::new();
@@ -115,6 +115,18 @@ pub fn document(doc: &Doc, spans: Vec<Span>) -> Vec<Span> {
     spans
 }
 
+/// "US National Security Agency" is a place and an organisation: an
+/// organisation name that starts with a country's short form (an all-caps
+/// alias: US, UK, EU) followed by two or more words is split.
+fn split_place(doc: &Doc, (a, b, k): Span) -> Vec<Span> {
+    let w = doc.words[a];
+    let short_form = w.chars().all(|c| c.is_uppercase() || c == '.') && gazetteer().aliases.contains_key(w);
+    if k == Kind::Organisation && b - a >= 3 && short_form && capitalised(doc.words[a + 1]) {
+        return vec![(a, a + 1, Kind::Place), (a + 1, b, k)];
+    }
+    vec![(a, b, k)]
+}
+
 /// Drops a leading title ("President", "Mr") from a person's name, and a
 /// name that is nothing but a title.
 fn trim(doc: &Doc, (mut a, b, k): Span) -> Option<Span> {
@@ -167,6 +179,13 @@ mod tests {
         assert!(got.iter().all(|g| g.1 == Kind::Organisation), "{got:?}");
         let got = names(t, vec![(a, a + 2, Kind::Organisation)]);
         assert_eq!(got.len(), 3, "untagged repeats are found: {got:?}");
+    }
+
+    #[test]
+    fn a_country_short_form_before_an_organisation_is_a_place() {
+        let t = "the US National Security Agency said";
+        let got = names(t, vec![(1, 5, Kind::Organisation)]);
+        assert_eq!(got, vec![("US".into(), Kind::Place), ("National Security Agency".into(), Kind::Organisation)]);
     }
 
     #[test]

@@ -126,11 +126,15 @@ impl Builder {
         if name == "figcaption" {
             self.caption_depth += 1;
         }
-        self.text.push(' ');
+        if block {
+            self.text.push(' ');
+        }
         for c in node.children_it(false) {
             self.walk(&c);
         }
-        self.text.push(' ');
+        if block {
+            self.text.push(' ');
+        }
         if name == "a" {
             self.link_depth -= 1;
         }

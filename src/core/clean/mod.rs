@@ -215,14 +215,13 @@ pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
         if verdicts[k].is_some() || u.kind == BlockKind::Caption {
             continue;
         }
-        if probs[k] < threshold {
-            // A short line right after an image is its caption: kept apart.
-            let after_image = k > 0 && units[k - 1].image;
-            if after_image && u.text.chars().count() <= 250 && doc.format != Format::Html {
-                kinds[k] = BlockKind::Caption;
-            } else {
-                verdicts[k] = removed("model", model_detail(&rows[k], probs[k]));
-            }
+        let after_image = k > 0 && units[k - 1].image;
+        let caption = rules::caption(u).is_some_and(|strong| strong || after_image || probs[k] < threshold);
+        if caption {
+            // Kept apart from the body, shown as a caption.
+            kinds[k] = BlockKind::Caption;
+        } else if probs[k] < threshold {
+            verdicts[k] = removed("model", model_detail(&rows[k], probs[k]));
         }
     }
     // Never an empty body: bring back the units the model liked best.

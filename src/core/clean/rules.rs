@@ -31,6 +31,8 @@ fn phrases() -> &'static [Phrase] {
 /// Lines longer than this are prose, whatever phrase they contain: the
 /// phrase is then only a hint for the model.
 const PROMPT_MAX_CHARS: usize = 160;
+/// The same for legal and cookie notices and donation pitches.
+const LEGAL_MAX_CHARS: usize = 700;
 
 fn normalise(s: &str) -> String {
     s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ").to_lowercase()
@@ -52,6 +54,23 @@ fn phrase_in(lower: &str) -> Option<&'static Phrase> {
     })
 }
 
+/// How a unit looks like a photo caption: `Some(true)` for a short line
+/// with a credit phrase ("caption" in `assets/boilerplate.txt`),
+/// `Some(false)` for a short wholly italic line (a caption when it follows
+/// an image or the model does not take it for prose).
+pub(crate) fn caption(u: &Unit) -> Option<bool> {
+    if u.text.chars().count() > 250 {
+        return None;
+    }
+    if phrase_in(&u.text.to_lowercase()).is_some_and(|p| p.reason == "caption") {
+        return Some(true);
+    }
+    let raw = u.raw.trim();
+    let italic = (raw.starts_with('*') && !raw.starts_with("**") && raw.ends_with('*') && !raw.ends_with("**"))
+        || (raw.starts_with('_') && raw.ends_with('_') && raw.len() > 2);
+    italic.then_some(false)
+}
+
 /// The rule verdict on one unit, and what the rules saw for the model.
 pub(crate) fn classify(u: &Unit, meta: &Meta) -> (Option<Reason>, Hints) {
     let mut hints = Hints::default();
@@ -66,11 +85,11 @@ pub(crate) fn classify(u: &Unit, meta: &Meta) -> (Option<Reason>, Hints) {
     if u.image {
         return (removed("image", ""), hints);
     }
-    if text.is_empty() {
-        return (removed("link-only", "markup with no text"), hints);
-    }
     if is_url(&u.raw) {
         return (removed("url", ""), hints);
+    }
+    if text.is_empty() {
+        return (removed("link-only", "markup with no text"), hints);
     }
     if hints.title {
         return (removed("title", "repeats the title"), hints);
@@ -84,8 +103,10 @@ pub(crate) fn classify(u: &Unit, meta: &Meta) -> (Option<Reason>, Hints) {
     if hints.dateline {
         return (removed("dateline", ""), hints);
     }
-    if chars <= PROMPT_MAX_CHARS {
-        if let Some(p) = phrase {
+    // Legal and cookie notices and donation pitches run long.
+    let max = if phrase.is_some_and(|p| matches!(p.reason.as_str(), "legal" | "donation")) { LEGAL_MAX_CHARS } else { PROMPT_MAX_CHARS };
+    if chars <= max {
+        if let Some(p) = phrase.filter(|p| p.reason != "caption") {
             return (removed(&p.reason, format!("\u{201c}{}\u{201d}", p.phrase.trim_start_matches('='))), hints);
         }
     }

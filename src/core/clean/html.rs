@@ -155,13 +155,64 @@ fn blocks_of(node: &NodeRef) -> Vec<Unit> {
     b.units
 }
 
+/// Drops the content of `<script>` and `<style>` elements before parsing:
+/// news pages carry hundreds of kilobytes of them, and the HTML tokenizer
+/// would otherwise spend most of its time there.
+fn strip_scripts(html: &str) -> std::borrow::Cow<'_, str> {
+    let b = html.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(off) = html[i..].find('<') {
+        let at = i + off;
+        let tag = ["script", "style"].into_iter().find(|t| {
+            b.len() > at + 1 + t.len()
+                && b[at + 1..at + 1 + t.len()].eq_ignore_ascii_case(t.as_bytes())
+                && matches!(b[at + 1 + t.len()], b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/')
+        });
+        let Some(tag) = tag else {
+            i = at + 1;
+            continue;
+        };
+        let Some(open_end) = html[at..].find('>').map(|e| at + e + 1) else { break };
+        // The matching close tag, case-insensitively.
+        let close = format!("</{tag}");
+        let mut j = open_end;
+        let end = loop {
+            match html[j..].find("</") {
+                Some(o) if b.len() >= j + o + close.len() && b[j + o..j + o + close.len()].eq_ignore_ascii_case(close.as_bytes()) => {
+                    break Some(j + o)
+                }
+                Some(o) => j += o + 2,
+                None => break None,
+            }
+        };
+        let Some(end) = end else { break };
+        let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+        o.push_str(&html[copied..open_end]);
+        copied = end;
+        i = end + close.len();
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&html[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
+        None => std::borrow::Cow::Borrowed(html),
+    }
+}
+
 /// The page's main content as units, and whether extraction succeeded
 /// (`false`: the units are the whole page).
 pub(crate) fn extract(html: &str) -> (Vec<Unit>, bool) {
-    let dom = Dom::from(html);
-    cap_depth(&dom);
+    let html = strip_scripts(html);
+    let parse = || {
+        let dom = Dom::from(html.as_ref());
+        cap_depth(&dom);
+        dom
+    };
     let cfg = dom_smoothie::Config { disable_json_ld: true, ..Default::default() };
-    let extracted = dom_smoothie::Readability::with_document(dom.clone(), None, Some(cfg)).and_then(|mut r| r.parse());
+    let extracted = dom_smoothie::Readability::with_document(parse(), None, Some(cfg)).and_then(|mut r| r.parse());
     if let Ok(article) = extracted {
         let content = Dom::from(article.content.as_ref());
         let units = blocks_of(&content.root());
@@ -169,6 +220,8 @@ pub(crate) fn extract(html: &str) -> (Vec<Unit>, bool) {
             return (units, true);
         }
     }
+    // Readability changed its copy: parse again (rare).
+    let dom = parse();
     let body = dom.select("body");
     let units = match body.nodes().first() {
         Some(b) => blocks_of(b),
@@ -180,6 +233,13 @@ pub(crate) fn extract(html: &str) -> (Vec<Unit>, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scripts_and_styles_are_dropped_before_parsing() {
+        let page = "<p>a</p><SCRIPT type=x>if (a<b) { x('</p>') }</script><p>b</p><style>p{}</STYLE><scripts>c</scripts>";
+        assert_eq!(strip_scripts(page), "<p>a</p><SCRIPT type=x></script><p>b</p><style></STYLE><scripts>c</scripts>");
+        assert_eq!(strip_scripts("<script>never closed"), "<script>never closed");
+    }
 
     #[test]
     fn deep_nesting_is_flattened_and_text_kept() {

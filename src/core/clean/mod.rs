@@ -209,7 +209,8 @@ pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
     let Analysis { units, mut verdicts, rows, html } = analyse(doc, meta, repeats);
     let m = model::model();
     let threshold = if html { m.html_threshold } else { m.threshold };
-    let probs: Vec<f64> = rows.iter().map(|r| m.predict(r)).collect();
+    // The model only judges what the rules left.
+    let probs: Vec<f64> = rows.iter().zip(&verdicts).map(|(r, v)| if v.is_none() { m.predict(r) } else { 0.0 }).collect();
     let mut kinds: Vec<BlockKind> = units.iter().map(|u| u.kind).collect();
     for (k, u) in units.iter().enumerate() {
         if verdicts[k].is_some() || u.kind == BlockKind::Caption {

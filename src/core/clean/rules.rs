@@ -4,6 +4,8 @@
 
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
+
 use super::features::Hints;
 use super::segment::Unit;
 use super::{removed, Reason};
@@ -15,16 +17,28 @@ struct Phrase {
     phrase: String,
 }
 
-fn phrases() -> &'static [Phrase] {
-    static P: OnceLock<Vec<Phrase>> = OnceLock::new();
+/// The phrases of `assets/boilerplate.txt`: those found inside a line (one
+/// Aho-Corasick pass for all of them), and those that must be the line.
+struct Phrases {
+    inside: Vec<Phrase>,
+    matcher: AhoCorasick,
+    whole: Vec<Phrase>,
+}
+
+fn phrases() -> &'static Phrases {
+    static P: OnceLock<Phrases> = OnceLock::new();
     P.get_or_init(|| {
-        include_str!("../../../assets/boilerplate.txt")
+        let all: Vec<Phrase> = include_str!("../../../assets/boilerplate.txt")
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
             .filter_map(|l| l.split_once('\t'))
             .map(|(r, p)| Phrase { reason: r.trim().to_owned(), phrase: p.trim().to_lowercase() })
             .filter(|p| !p.phrase.is_empty())
-            .collect()
+            .collect();
+        let (whole, inside): (Vec<Phrase>, Vec<Phrase>) = all.into_iter().partition(|p| p.phrase.starts_with('='));
+        let whole = whole.into_iter().map(|p| Phrase { reason: p.reason, phrase: p.phrase[1..].to_owned() }).collect();
+        let matcher = AhoCorasick::new(inside.iter().map(|p| p.phrase.as_str())).expect("boilerplate phrases build a matcher");
+        Phrases { inside, matcher, whole }
     })
 }
 
@@ -47,11 +61,13 @@ fn is_url(raw: &str) -> bool {
 
 /// The first phrase of `assets/boilerplate.txt` in `lower`.
 fn phrase_in(lower: &str) -> Option<&'static Phrase> {
-    let whole = lower.trim_matches(|c: char| !c.is_alphanumeric());
-    phrases().iter().find(|p| match p.phrase.strip_prefix('=') {
-        Some(exact) => whole == exact,
-        None => lower.contains(&p.phrase),
-    })
+    let p = phrases();
+    let line = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    if let Some(w) = p.whole.iter().find(|w| w.phrase == line) {
+        return Some(w);
+    }
+    // The first phrase of the file that occurs, as a reader of the file expects.
+    p.matcher.find_overlapping_iter(lower).map(|m| m.pattern().as_usize()).min().map(|i| &p.inside[i])
 }
 
 /// How a unit looks like a photo caption: `Some(true)` for a short line
@@ -107,7 +123,7 @@ pub(crate) fn classify(u: &Unit, meta: &Meta) -> (Option<Reason>, Hints) {
     let max = if phrase.is_some_and(|p| matches!(p.reason.as_str(), "legal" | "donation")) { LEGAL_MAX_CHARS } else { PROMPT_MAX_CHARS };
     if chars <= max {
         if let Some(p) = phrase.filter(|p| p.reason != "caption") {
-            return (removed(&p.reason, format!("\u{201c}{}\u{201d}", p.phrase.trim_start_matches('='))), hints);
+            return (removed(&p.reason, format!("\u{201c}{}\u{201d}", p.phrase)), hints);
         }
     }
     (None, hints)

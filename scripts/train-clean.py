@@ -85,6 +85,7 @@ def main():
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--cache", help="keep the feature rows in this JSON file (delete it when features change)")
+    ap.add_argument("--save-preds", help="pickle the cross-validated predictions here, for analysis")
     ap.add_argument("--dump-errors", help="write the CV errors (per form, doc, unit) to this file")
     args = ap.parse_args()
 
@@ -169,6 +170,10 @@ def main():
                 preds[(form, i)] = (rows, allp[at:at + len(rows)])
                 at += len(rows)
             print(f"fold {k} done {time.time() - T0:.0f}s", file=sys.stderr)
+        if args.save_preds:
+            import pickle
+            with open(args.save_preds, "wb") as fh:
+                pickle.dump({"preds": preds, "labels": {(d[0], d[1]): d[3] for d in docs}}, fh)
         by_thr = {}
         for thr in thresholds:
             res = {}

@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use serde::Serialize;
 
 use crate::core::article::Article;
-use crate::core::clean::{clean, Block, Cleaned};
+use crate::core::clean::{clean, clean_with, feature_rows, Block, Cleaned, Repeats};
 use crate::core::filter::{Filterer, TitleBuf};
 use crate::core::library::{Input, Library, Options, Problem};
 use crate::core::sanitize::{is_unsafe_char, sanitize_line};
@@ -64,6 +64,9 @@ pub enum Command {
         explain: bool,
         #[arg(long)]
         json: bool,
+        /// Print each unit's model features as JSON lines (for training).
+        #[arg(long, hide = true)]
+        features: bool,
     },
     /// Fuzzy-filter titles, best first, one per line (like `fzf --filter`).
     Filter {
@@ -193,14 +196,30 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
             }
             Ok(outcome(&lib.problems))
         }
-        Some(Command::Clean { file, explain, json }) => {
+        Some(Command::Clean { file, explain, json, features }) => {
             let lib = load_library(std::slice::from_ref(&file), max);
             if lib.is_empty() {
                 report(&lib.problems);
                 bail!("{}: no article to clean", sanitize_line(&file));
             }
+            if features {
+                for i in 0..lib.len() {
+                    for row in feature_rows(lib.document(i)?, &lib.articles[i].meta) {
+                        serde_json::to_writer(&mut *out, &row)?;
+                        writeln!(out)?;
+                    }
+                }
+                return Ok(outcome(&lib.problems));
+            }
+            // Lines that recur across the articles of one source.
+            let repeats = if lib.len() > 2 {
+                let docs = (0..lib.len()).map(|i| lib.document(i).map(|d| (d, &lib.articles[i].meta))).collect::<Result<Vec<_>, _>>()?;
+                Repeats::from_library(docs)
+            } else {
+                Repeats::default()
+            };
             for i in 0..lib.len() {
-                let cleaned = clean(lib.document(i)?, &lib.articles[i].meta);
+                let cleaned = clean_with(lib.document(i)?, &lib.articles[i].meta, &repeats);
                 if i > 0 {
                     writeln!(out)?;
                 }

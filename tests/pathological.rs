@@ -84,7 +84,8 @@ fn mixed_encodings_in_one_file_read_correctly() {
     let mut bytes = "Zürich und München\n\nEin Absatz in UTF-8: Grüße.\n".as_bytes().to_vec();
     bytes.extend_from_slice(b"Ein Absatz in Latin-1: Gr\xfc\xdfe.\n");
     std::fs::write(&f, bytes).unwrap();
-    let o = byline(&["clean", f.to_str().unwrap()]);
+    // Every block, kept or removed: this is about decoding, not cleaning.
+    let o = byline(&["clean", "--json", f.to_str().unwrap()]);
     let body = out(&o);
     assert!(body.contains("Ein Absatz in UTF-8: Grüße."), "{body}");
     assert!(body.contains("Ein Absatz in Latin-1: Grüße."), "{body}");

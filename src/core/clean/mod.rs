@@ -1,0 +1,337 @@
+//! The cleaner: the article body with publisher boilerplate removed.
+//!
+//! Works unit by unit (a line, or a paragraph a scraper wrapped over several
+//! lines) on text and markdown dumps; HTML pages are first reduced to their
+//! main content with dom_smoothie, then to block units. Each unit goes
+//! through the phrase and shape rules ([`rules`], phrases in
+//! `assets/boilerplate.txt`), a repetition check across the library
+//! ([`Repeats`]), then a small tree ensemble over context features
+//! ([`features`], [`model`]). Every removed unit keeps its reason, so
+//! nothing is lost silently (`byline clean --explain`, the reading pane's
+//! toggle).
+
+mod features;
+mod html;
+mod model;
+mod rules;
+mod segment;
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+
+use super::article::{Document, Format, Meta};
+use segment::Unit;
+
+/// What a kept block is, for styling in the reading pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BlockKind {
+    Paragraph,
+    Heading,
+    Quote,
+    ListItem,
+    Caption,
+}
+
+/// Why a line was removed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// Short machine name: `donation`, `title`, `dateline`, `image`...
+    pub kind: String,
+    /// What matched, for a person reading the explanation.
+    pub detail: String,
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.detail.is_empty() {
+            write!(f, "{}", self.kind)
+        } else {
+            write!(f, "{}: {}", self.kind, self.detail)
+        }
+    }
+}
+
+/// One block of the page in order: kept (with its kind) or removed (with
+/// its reason). `text` is the plain text, markup reduced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Block {
+    pub kind: BlockKind,
+    pub text: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub removed: Option<Reason>,
+}
+
+/// The cleaned article: every block of the page, in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Cleaned {
+    pub blocks: Vec<Block>,
+}
+
+impl Cleaned {
+    /// The blocks the reader shows.
+    pub fn kept(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(|b| b.removed.is_none())
+    }
+
+    /// The blocks removed, with their reasons.
+    pub fn removed(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(|b| b.removed.is_some())
+    }
+
+    /// The body as plain text: kept blocks but captions, paragraphs separated
+    /// by one blank line.
+    pub fn body_text(&self) -> String {
+        let parts: Vec<&str> = self.kept().filter(|b| b.kind != BlockKind::Caption).map(|b| b.text.as_str()).collect();
+        parts.join("\n\n")
+    }
+}
+
+fn removed(kind: &str, detail: impl Into<String>) -> Option<Reason> {
+    Some(Reason { kind: kind.to_owned(), detail: detail.into() })
+}
+
+/// Lines that recur in many articles of the same source: navigation,
+/// footers, pitches. Built once per library; cheap (a hash per line).
+#[derive(Debug, Clone, Default)]
+pub struct Repeats {
+    /// Per source: how many articles, and in how many each line occurs.
+    sources: HashMap<String, (u32, HashMap<u64, u32>)>,
+}
+
+/// A line must occur in at least this many articles of one source...
+const REPEAT_MIN_DOCS: u32 = 3;
+
+fn source_key(meta: &Meta) -> Option<String> {
+    meta.source
+        .clone()
+        .or_else(|| meta.url.as_deref().and_then(super::formats::url_host))
+        .map(|s| s.to_lowercase())
+        .filter(|s| !s.is_empty())
+}
+
+fn line_hash(text: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(text.to_lowercase().as_bytes())
+}
+
+impl Repeats {
+    /// Counts, per source, the articles each line occurs in.
+    pub fn from_library<'a>(docs: impl IntoIterator<Item = (&'a Document, &'a Meta)>) -> Self {
+        let mut r = Repeats::default();
+        for (doc, meta) in docs {
+            let Some(key) = source_key(meta) else { continue };
+            let (units, _) = units_of(doc);
+            let seen: HashSet<u64> = units.iter().filter(|u| !u.text.is_empty()).map(|u| line_hash(&u.text)).collect();
+            let entry = r.sources.entry(key).or_default();
+            entry.0 += 1;
+            for h in seen {
+                *entry.1.entry(h).or_default() += 1;
+            }
+        }
+        r
+    }
+
+    /// In how many articles of `meta`'s source `text` occurs, when that
+    /// makes it boilerplate (a quarter of them, and at least three).
+    fn repeated(&self, meta: &Meta, text: &str) -> Option<u32> {
+        let (docs, lines) = self.sources.get(&source_key(meta)?)?;
+        let n = *lines.get(&line_hash(text))?;
+        (n >= REPEAT_MIN_DOCS && n * 4 >= *docs).then_some(n)
+    }
+}
+
+/// The units of a document, and whether they came from extracted HTML.
+fn units_of(doc: &Document) -> (Vec<Unit>, bool) {
+    match doc.format {
+        Format::Html => {
+            let (units, extracted) = html::extract(&doc.text);
+            (units, extracted)
+        }
+        _ => (segment::units(&doc.text), false),
+    }
+}
+
+/// Units, rule verdicts and feature rows of a document.
+struct Analysis {
+    units: Vec<Unit>,
+    verdicts: Vec<Option<Reason>>,
+    rows: Vec<Vec<f32>>,
+    /// Units of extracted HTML (not of a dump, nor of a whole page).
+    html: bool,
+}
+
+fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
+    let (units, html) = units_of(doc);
+    let mut verdicts = Vec::with_capacity(units.len());
+    let mut hints = Vec::with_capacity(units.len());
+    for u in &units {
+        let (reason, hint) = rules::classify(u, meta);
+        let reason =
+            reason.or_else(|| repeats.repeated(meta, &u.text).and_then(|n| removed("repeated", format!("in {n} articles of this source"))));
+        verdicts.push(reason);
+        hints.push(hint);
+    }
+    let rows = features::features(&units, &hints, &meta.title, html);
+    Analysis { units, verdicts, rows, html }
+}
+
+/// Why the model judged a unit not to be article text, in words.
+fn model_detail(row: &[f32], p: f64) -> String {
+    let get = |name: &str| features::NAMES.iter().position(|n| *n == name).map(|i| row[i]).unwrap_or(0.0);
+    let mut why = Vec::new();
+    if get("link_share") > 0.5 || get("link_rate") > 0.3 {
+        why.push("mostly links");
+    }
+    if get("log_words") < 2.0 {
+        why.push("short");
+    }
+    if get("list") > 0.0 {
+        why.push("a list item");
+    }
+    if get("in_main_run") == 0.0 {
+        why.push(if get("before_main") > 0.0 { "before the main text" } else { "after the main text" });
+    }
+    if get("win_link_share") > 0.4 {
+        why.push("among links");
+    }
+    format!("article score {p:.2}{}{}", if why.is_empty() { "" } else { ": " }, why.join(", "))
+}
+
+/// Cleans one article's document.
+pub fn clean(doc: &Document, meta: &Meta) -> Cleaned {
+    clean_with(doc, meta, &Repeats::default())
+}
+
+/// Cleans one article's document, also removing lines that recur across
+/// the library's articles of the same source.
+pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
+    let Analysis { units, mut verdicts, rows, html } = analyse(doc, meta, repeats);
+    let m = model::model();
+    let threshold = if html { m.html_threshold } else { m.threshold };
+    // The model only judges what the rules left.
+    let probs: Vec<f64> = rows.iter().zip(&verdicts).map(|(r, v)| if v.is_none() { m.predict(r) } else { 0.0 }).collect();
+    let mut kinds: Vec<BlockKind> = units.iter().map(|u| u.kind).collect();
+    for (k, u) in units.iter().enumerate() {
+        if verdicts[k].is_some() || u.kind == BlockKind::Caption {
+            continue;
+        }
+        let after_image = k > 0 && units[k - 1].image;
+        let caption = rules::caption(u).is_some_and(|strong| strong || after_image || probs[k] < threshold);
+        if caption {
+            // Kept apart from the body, shown as a caption.
+            kinds[k] = BlockKind::Caption;
+        } else if probs[k] < threshold {
+            verdicts[k] = removed("model", model_detail(&rows[k], probs[k]));
+        }
+    }
+    // Never an empty body: bring back the units the model liked best.
+    let body = |v: &[Option<Reason>], kinds: &[BlockKind]| v.iter().zip(kinds).any(|(r, k)| r.is_none() && *k != BlockKind::Caption);
+    if !body(&verdicts, &kinds) {
+        let best =
+            (0..units.len()).filter(|&k| verdicts[k].as_ref().is_some_and(|r| r.kind == "model")).map(|k| probs[k]).fold(0.0, f64::max);
+        for k in 0..units.len() {
+            if verdicts[k].as_ref().is_some_and(|r| r.kind == "model") && probs[k] >= best * 0.5 && best > 0.0 {
+                verdicts[k] = None;
+            }
+        }
+    }
+    if !body(&verdicts, &kinds) {
+        // Everything fell to the rules: keep the longest line of prose.
+        if let Some(k) = (0..units.len())
+            .filter(|&k| !units[k].image && !units[k].text.is_empty() && kinds[k] != BlockKind::Caption)
+            .max_by_key(|&k| units[k].text.len())
+        {
+            verdicts[k] = None;
+        }
+    }
+    let blocks = units
+        .into_iter()
+        .zip(verdicts)
+        .zip(kinds)
+        .map(|((u, removed), kind)| {
+            let text = if u.text.is_empty() { crate::core::sanitize::sanitize_line(&u.raw) } else { u.text };
+            Block { kind, text, removed }
+        })
+        .collect();
+    Cleaned { blocks }
+}
+
+/// One unit as the model sees it, for training (`byline clean --features`).
+#[derive(Debug, Serialize)]
+pub struct FeatureRow {
+    pub text: String,
+    /// The rule that removes the unit whatever the model says, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    pub caption: bool,
+    pub features: Vec<f32>,
+}
+
+/// The feature names, in the order of [`FeatureRow::features`].
+pub fn feature_names() -> &'static [&'static str] {
+    features::NAMES
+}
+
+/// The model's input for every unit of a document.
+pub fn feature_rows(doc: &Document, meta: &Meta) -> Vec<FeatureRow> {
+    let a = analyse(doc, meta, &Repeats::default());
+    a.units
+        .into_iter()
+        .zip(a.verdicts)
+        .zip(a.rows)
+        .map(|((u, v), features)| FeatureRow { caption: u.kind == BlockKind::Caption, text: u.text, rule: v.map(|r| r.kind), features })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        Document { format: Format::Text, text: text.into() }
+    }
+
+    #[test]
+    fn donation_and_comment_prompts_are_removed_with_reasons() {
+        let meta = Meta { title: "A title for it".into(), ..Meta::default() };
+        let c = clean(
+            &doc("A title for it\nYour support helps us to tell the story\nThe minister spoke today.\nJoin our commenting forum\nComments"),
+            &meta,
+        );
+        assert_eq!(c.body_text(), "The minister spoke today.");
+        let reasons: Vec<&str> = c.removed().map(|b| b.removed.as_ref().unwrap().kind.as_str()).collect();
+        assert_eq!(reasons, vec!["title", "donation", "comments", "comments"]);
+    }
+
+    #[test]
+    fn link_markup_is_reduced_and_images_dropped() {
+        let c = clean(&doc("His comments come [a day after a report](#) on spying.\n![](x.jpg)"), &Meta::default());
+        assert_eq!(c.body_text(), "His comments come a day after a report on spying.");
+        assert_eq!(c.removed().count(), 1);
+    }
+
+    #[test]
+    fn long_prose_that_mentions_a_phrase_is_kept() {
+        let long = format!("He said readers who subscribe to newspapers {}", "read more. ".repeat(50));
+        let c = clean(&doc(&long), &Meta::default());
+        assert_eq!(c.kept().count(), 1);
+    }
+
+    #[test]
+    fn html_main_content_is_extracted() {
+        let para =
+            "The council voted on Tuesday to approve the new budget, which raises spending on schools and roads by a tenth over last year.";
+        let html = format!(
+            "<html><body><nav><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></nav><article><h1>Budget passes</h1><p>{para}</p><p>{para} It takes effect in May.</p><p>{para} Opponents said it was too much.</p></article><footer><a href='/privacy'>Privacy policy</a></footer><script>x()</script></body></html>"
+        );
+        let d = Document { format: Format::Html, text: html };
+        let c = clean(&d, &Meta { title: "Budget passes".into(), ..Meta::default() });
+        let body = c.body_text();
+        assert!(
+            body.starts_with(para) && body.contains("It takes effect in May.") && body.ends_with("Opponents said it was too much."),
+            "{body}"
+        );
+        assert!(!body.contains("Home") && !body.contains("Privacy"));
+    }
+}

@@ -1,0 +1,157 @@
+//! Rules that remove a unit whatever the model says: images and bare
+//! links, the repeated title, breadcrumbs, the publisher's name, datelines,
+//! URLs, and short lines with a boilerplate phrase (`assets/boilerplate.txt`).
+
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
+use super::features::Hints;
+use super::segment::Unit;
+use super::{removed, Reason};
+use crate::core::article::Meta;
+use crate::core::date::dateline;
+
+struct Phrase {
+    reason: String,
+    phrase: String,
+}
+
+/// The phrases of `assets/boilerplate.txt`: those found inside a line (one
+/// Aho-Corasick pass for all of them), and those that must be the line.
+struct Phrases {
+    inside: Vec<Phrase>,
+    matcher: AhoCorasick,
+    whole: Vec<Phrase>,
+}
+
+fn phrases() -> &'static Phrases {
+    static P: OnceLock<Phrases> = OnceLock::new();
+    P.get_or_init(|| {
+        let all: Vec<Phrase> = include_str!("../../../assets/boilerplate.txt")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .filter_map(|l| l.split_once('\t'))
+            .map(|(r, p)| Phrase { reason: r.trim().to_owned(), phrase: p.trim().to_lowercase() })
+            .filter(|p| !p.phrase.is_empty())
+            .collect();
+        let (whole, inside): (Vec<Phrase>, Vec<Phrase>) = all.into_iter().partition(|p| p.phrase.starts_with('='));
+        let whole = whole.into_iter().map(|p| Phrase { reason: p.reason, phrase: p.phrase[1..].to_owned() }).collect();
+        let matcher = AhoCorasick::new(inside.iter().map(|p| p.phrase.as_str())).expect("boilerplate phrases build a matcher");
+        Phrases { inside, matcher, whole }
+    })
+}
+
+/// Lines longer than this are prose, whatever phrase they contain: the
+/// phrase is then only a hint for the model.
+const PROMPT_MAX_CHARS: usize = 160;
+/// The same for legal and cookie notices and donation pitches.
+const LEGAL_MAX_CHARS: usize = 700;
+
+fn normalise(s: &str) -> String {
+    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+/// A bare URL, or a lynx reference-list entry "12. http://...".
+fn is_url(raw: &str) -> bool {
+    let t = raw.trim().trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['.', ' ']);
+    let t = t.trim_start_matches('<').trim_end_matches('>');
+    (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("file://") || t.starts_with("mailto:")) && !t.contains(' ')
+}
+
+/// The first phrase of `assets/boilerplate.txt` in `lower`.
+fn phrase_in(lower: &str) -> Option<&'static Phrase> {
+    let p = phrases();
+    let line = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    if let Some(w) = p.whole.iter().find(|w| w.phrase == line) {
+        return Some(w);
+    }
+    // The first phrase of the file that occurs, as a reader of the file expects.
+    p.matcher.find_overlapping_iter(lower).map(|m| m.pattern().as_usize()).min().map(|i| &p.inside[i])
+}
+
+/// How a unit looks like a photo caption: `Some(true)` for a short line
+/// with a credit phrase ("caption" in `assets/boilerplate.txt`),
+/// `Some(false)` for a short wholly italic line (a caption when it follows
+/// an image or the model does not take it for prose).
+pub(crate) fn caption(u: &Unit) -> Option<bool> {
+    if u.text.chars().count() > 250 {
+        return None;
+    }
+    if phrase_in(&u.text.to_lowercase()).is_some_and(|p| p.reason == "caption") {
+        return Some(true);
+    }
+    let raw = u.raw.trim();
+    let italic = (raw.starts_with('*') && !raw.starts_with("**") && raw.ends_with('*') && !raw.ends_with("**"))
+        || (raw.starts_with('_') && raw.ends_with('_') && raw.len() > 2);
+    italic.then_some(false)
+}
+
+/// The rule verdict on one unit, and what the rules saw for the model.
+pub(crate) fn classify(u: &Unit, meta: &Meta) -> (Option<Reason>, Hints) {
+    let mut hints = Hints::default();
+    let text = u.text.as_str();
+    let lower = text.to_lowercase();
+    let chars = text.chars().count();
+    let phrase = phrase_in(&lower);
+    hints.phrase = phrase.is_some();
+    hints.dateline = chars < 100 && dateline(text).is_some();
+    let title = normalise(&meta.title);
+    hints.title = !title.is_empty() && normalise(text) == title;
+    if u.image {
+        return (removed("image", ""), hints);
+    }
+    if is_url(&u.raw) {
+        return (removed("url", ""), hints);
+    }
+    if text.is_empty() {
+        return (removed("link-only", "markup with no text"), hints);
+    }
+    if hints.title {
+        return (removed("title", "repeats the title"), hints);
+    }
+    if !meta.title.is_empty() && crate::core::formats::text_breadcrumb(text, &meta.title) {
+        return (removed("breadcrumb", "navigation path before the title"), hints);
+    }
+    if meta.source.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(text)) {
+        return (removed("source", "the publisher's name"), hints);
+    }
+    if hints.dateline {
+        return (removed("dateline", ""), hints);
+    }
+    // Legal and cookie notices and donation pitches run long.
+    let max = if phrase.is_some_and(|p| matches!(p.reason.as_str(), "legal" | "donation")) { LEGAL_MAX_CHARS } else { PROMPT_MAX_CHARS };
+    if chars <= max {
+        if let Some(p) = phrase.filter(|p| p.reason != "caption") {
+            return (removed(&p.reason, format!("\u{201c}{}\u{201d}", p.phrase)), hints);
+        }
+    }
+    (None, hints)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::clean::segment::units;
+
+    fn verdict(line: &str, title: &str) -> Option<String> {
+        let meta = Meta { title: title.into(), ..Meta::default() };
+        classify(&units(line)[0], &meta).0.map(|r| r.kind)
+    }
+
+    #[test]
+    fn shapes_and_phrases() {
+        assert_eq!(verdict("Your support helps us to tell the story", "").as_deref(), Some("donation"));
+        assert_eq!(verdict("https://example.com/a/b", "").as_deref(), Some("url"));
+        assert_eq!(verdict("  12. https://example.com/a/b", "").as_deref(), Some("url"));
+        assert_eq!(verdict("# The Title, Again", "The title again").as_deref(), Some("title"));
+        assert_eq!(verdict("Updated: March 13, 2014 10:31 a.m.", "").as_deref(), Some("dateline"));
+        assert_eq!(verdict("The minister spoke today.", ""), None);
+    }
+
+    #[test]
+    fn long_prose_with_a_phrase_is_left_to_the_model() {
+        let long = format!("He said readers who subscribe to newspapers {}", "keep reading. ".repeat(20));
+        assert_eq!(verdict(&long, ""), None);
+    }
+}

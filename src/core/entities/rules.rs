@@ -313,6 +313,30 @@ fn date_at(words: &[&str], lower: &[String], toks: &[Token], i: usize) -> Option
     if SINGLE_DATES.contains(&l) {
         return Some(i + 1);
     }
+    // "early 2020", "mid-March", "late May 2019": the qualifier is in the span.
+    if matches!(l, "early" | "late" | "mid") || l.starts_with("mid-") {
+        let k = if l.starts_with("mid-") && w.len() > 4 { i } else { i + 1 };
+        if k == i {
+            // "mid-2019" and "mid-March" are one token.
+            let rest = &w[4..];
+            if is_year(rest) || is_month(rest, &rest.to_lowercase()) {
+                let mut e = i + 1;
+                if is_year(word_at(e)) {
+                    e += 1;
+                }
+                return Some(e);
+            }
+        } else if k < n && (is_year(word_at(k)) || (is_month(word_at(k), next(k)) && (next(k) != "may" || is_year(word_at(k + 1))))) {
+            return Some(if is_month(word_at(k), next(k)) && is_year(word_at(k + 1)) { k + 2 } else { k + 1 });
+        }
+    }
+    // "the past two years", "the last three months", "the next 10 days".
+    if matches!(l, "past" | "last" | "next" | "previous" | "coming" | "first") && i > 0 && lower[i - 1] == "the" {
+        let k = i + 1;
+        if (is_number(word_at(k)) || NUMBER_WORDS.contains(&next(k))) && next(k) != "a" && UNITS.contains(&next(k + 1)) {
+            return Some(k + 2);
+        }
+    }
     // "last year", "this week", "next month", "the past decade", "last Wednesday".
     if RELATIVE.contains(&l) && l != "that" && l != "same" {
         let k = i + 1;
@@ -395,6 +419,8 @@ mod tests {
         assert_eq!(dates("Since March 13, 2014 and in 1990s style, in 2015."), vec!["March 13, 2014", "1990s", "2015"]);
         assert_eq!(dates("It was due 2014-03-13 or earlier this year"), vec!["2014-03-13", "earlier this year"]);
         assert_eq!(dates("in May 2019 and in September"), vec!["May 2019", "September"]);
+        assert_eq!(dates("by early 2020, or mid-2019, or late March"), vec!["early 2020", "mid-2019", "late March"]);
+        assert_eq!(dates("over the past two years and the next 10 days"), vec!["past two years", "next 10 days"]);
     }
 
     #[test]

@@ -75,13 +75,18 @@ pub enum Command {
 pub const EXIT_PROBLEMS: u8 = 1;
 pub const EXIT_FATAL: u8 = 2;
 
-/// Loads the library named by `paths`, or the built-in one.
+/// Loads the library named by `paths`, or the built-in one. The on-disk
+/// index in the user's cache folder is used unless `BYLINE_NO_INDEX` is set.
 pub fn load_library(paths: &[String], max_size_mib: u64) -> Library {
     if paths.is_empty() {
         return Library::builtin();
     }
     let inputs: Vec<Input> = paths.iter().map(|p| Input::from_arg(p)).collect();
-    Library::load(&inputs, &Options { max_size: max_size_mib.saturating_mul(1 << 20) })
+    let opts = Options { max_size: max_size_mib.saturating_mul(1 << 20) };
+    match crate::core::index::default_dir().filter(|_| std::env::var_os("BYLINE_NO_INDEX").is_none()) {
+        Some(dir) => Library::load_indexed(&inputs, &opts, &dir),
+        None => Library::load(&inputs, &opts),
+    }
 }
 
 fn report(problems: &[Problem]) {

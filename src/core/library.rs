@@ -1,16 +1,25 @@
 //! The library: discovering files, reading them into articles, and the
 //! problems met on the way. Bad input never stops a library from loading:
 //! each bad file becomes one [`Problem`] and the rest loads.
+//!
+//! Loading keeps per article only what the list shows (its metadata, id,
+//! origin, size) and where to read it again: bodies stay on disk until
+//! [`Library::document`] asks for one. Files are read and parsed on every
+//! core, in discovery order. [`Library::load_indexed`] also consults the
+//! on-disk [`index`](super::index) and reads only the files that changed.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 
 use super::article::{Article, Document};
 use super::error::Error;
-use super::formats::{self, Parsed};
+use super::formats;
+use super::index::{self, CachedArticle, FileEntry, Index, Stamp};
 use super::sanitize::sanitize_line;
 
 /// Files over this size are not read (they are reported instead).
@@ -83,29 +92,64 @@ impl Default for Options {
     }
 }
 
+/// Where an article's body comes from when it is first asked for.
+#[derive(Debug)]
+enum Body {
+    /// Loaded with the library (standard input, the built-in library).
+    Memory,
+    /// Read again from its file, and checked against its content hash.
+    File { path: PathBuf, hash: String, line: Option<usize> },
+}
+
 /// A loaded library: its articles in input order, and the problems.
 #[derive(Debug, Default)]
 pub struct Library {
     pub articles: Vec<Article>,
-    docs: Vec<Document>,
+    bodies: Vec<Body>,
+    docs: Vec<OnceLock<Document>>,
     pub problems: Vec<Problem>,
+    max_size: u64,
 }
+
+/// A file found on the walk, with what the index keys it by.
+#[derive(Debug, Clone)]
+struct Found {
+    path: PathBuf,
+    size: u64,
+    mtime: Stamp,
+}
+
+/// What reading one file gave, bodies left out.
+type Outcome = Result<FileEntry, Error>;
 
 impl Library {
     /// The built-in sample library, compiled into the binary.
     pub fn builtin() -> Self {
-        let mut lib = Library::default();
+        let mut lib = Library { max_size: DEFAULT_MAX_SIZE, ..Library::default() };
         for (name, bytes) in builtin::SEEDS {
-            lib.add_file(&format!("seeds/{name}"), name, bytes);
+            lib.add_in_memory(&format!("seeds/{name}"), name, bytes);
         }
         lib.dedupe_ids();
         lib
     }
 
-    /// Loads files, directories (recursively) and standard input.
+    /// Loads files, directories (recursively) and standard input, reading
+    /// every file (no index).
     pub fn load(inputs: &[Input], opts: &Options) -> Self {
-        let mut lib = Library::default();
-        let mut files: Vec<PathBuf> = Vec::new();
+        Self::load_inner(inputs, opts, None)
+    }
+
+    /// Like [`Library::load`], with the on-disk index in `cache_dir` (see
+    /// [`index::default_dir`]): unchanged files are not read, and the index
+    /// is rewritten when anything changed. A cache that cannot be written
+    /// only costs speed.
+    pub fn load_indexed(inputs: &[Input], opts: &Options, cache_dir: &Path) -> Self {
+        Self::load_inner(inputs, opts, Some(cache_dir))
+    }
+
+    fn load_inner(inputs: &[Input], opts: &Options, cache_dir: Option<&Path>) -> Self {
+        let mut lib = Library { max_size: opts.max_size, ..Library::default() };
+        let mut files: Vec<Found> = Vec::new();
         for input in inputs {
             match input {
                 Input::Stdin => {
@@ -115,48 +159,83 @@ impl Library {
                         Ok(_) if bytes.len() as u64 > limit => {
                             lib.problems.push(Problem::from(Error::TooLarge { path: "<stdin>".into(), size: bytes.len() as u64, limit }))
                         }
-                        Ok(_) => lib.add_file("<stdin>", "stdin", &bytes),
+                        Ok(_) => lib.add_in_memory("<stdin>", "stdin", &bytes),
                         Err(e) => lib.problems.push(Error::io("<stdin>", e).into()),
                     }
                 }
                 Input::Path(p) => discover(p, &mut files, &mut lib.problems),
             }
         }
-        // Read and parse in parallel; keep the discovery order.
-        let results = read_all(&files, opts.max_size);
-        for (path, result) in files.iter().zip(results) {
-            let origin = path.display().to_string();
-            match result {
-                Ok(bytes) => lib.add_file(&origin, &origin, &bytes),
+        let index = cache_dir.map(|dir| {
+            let paths: Vec<PathBuf> = inputs.iter().filter_map(|i| if let Input::Path(p) = i { Some(p.clone()) } else { None }).collect();
+            Index::open(&index::index_path(dir, &paths))
+        });
+        // Read and parse in parallel (index hits are not read); keep the
+        // discovery order.
+        let (outcomes, fresh) = load_files(&files, opts.max_size, index.as_ref());
+        let mut entries = Vec::with_capacity(outcomes.len());
+        for (found, outcome) in files.iter().zip(outcomes) {
+            match outcome {
+                Ok(entry) => {
+                    lib.add_entry(&found.path, &entry);
+                    entries.push(entry);
+                }
                 Err(e) => lib.problems.push(e.into()),
+            }
+        }
+        if let Some(index) = index {
+            // Rewrite when a file was read or one the index knew is gone.
+            if fresh > 0 || entries.len() != index.len() {
+                let _ = index.save(&entries);
             }
         }
         lib.dedupe_ids();
         lib
     }
 
-    fn add_file(&mut self, origin: &str, name: &str, bytes: &[u8]) {
+    /// One file's articles and problems, into the library.
+    fn add_entry(&mut self, path: &Path, entry: &FileEntry) {
+        let origin = sanitize_line(&path.display().to_string());
+        for msg in &entry.problems {
+            self.problems.push(Problem { origin: origin.clone(), message: msg.clone() });
+        }
+        for a in &entry.articles {
+            let line = a.line.map(|l| l as usize);
+            self.articles.push(Article {
+                id: a.hash[..12.min(a.hash.len())].to_owned(),
+                origin: match line {
+                    Some(n) => format!("{origin}:{n}"),
+                    None => origin.clone(),
+                },
+                format: a.format(),
+                meta: a.clone().meta(),
+                size: a.size as usize,
+            });
+            self.bodies.push(Body::File { path: path.to_owned(), hash: a.hash.clone(), line });
+            self.docs.push(OnceLock::new());
+        }
+    }
+
+    /// Articles whose bytes are not in a file: their bodies stay loaded.
+    fn add_in_memory(&mut self, origin: &str, name: &str, bytes: &[u8]) {
         let result = formats::parse(name, bytes);
         for msg in result.problems {
             self.problems.push(Problem { origin: sanitize_line(origin), message: msg });
         }
-        for parsed in result.articles {
-            self.push(origin, parsed);
+        for p in result.articles {
+            let origin = match p.line {
+                Some(n) => format!("{}:{n}", sanitize_line(origin)),
+                None => sanitize_line(origin),
+            };
+            self.articles.push(Article { id: p.hash[..12].to_owned(), origin, format: p.format, meta: p.meta, size: p.doc.text.len() });
+            self.bodies.push(Body::Memory);
+            self.docs.push(OnceLock::from(p.doc));
         }
-    }
-
-    fn push(&mut self, origin: &str, p: Parsed) {
-        let origin = match p.line {
-            Some(n) => format!("{}:{n}", sanitize_line(origin)),
-            None => sanitize_line(origin),
-        };
-        self.articles.push(Article { id: p.hash[..12].to_owned(), origin, format: p.format, meta: p.meta, size: p.doc.text.len() });
-        self.docs.push(p.doc);
     }
 
     /// Makes ids unique: duplicate content gets `-2`, `-3`, ... in order.
     fn dedupe_ids(&mut self) {
-        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut seen: HashMap<String, usize> = HashMap::with_capacity(self.articles.len());
         for a in &mut self.articles {
             let n = seen.entry(a.id.clone()).or_insert(0);
             *n += 1;
@@ -166,11 +245,24 @@ impl Library {
         }
     }
 
-    /// The document (body before cleaning) of article `i`. It may be read
-    /// from disk when first asked for, so it can fail (the file changed or
-    /// went away since the library was listed).
+    /// The document (body before cleaning) of article `i`. It is read from
+    /// disk when first asked for (then kept), so it can fail: the file went
+    /// away, or its content is no longer what the library listed.
     pub fn document(&self, i: usize) -> Result<&Document, Error> {
-        self.docs.get(i).ok_or_else(|| Error::NoSuchArticle { id: i.to_string() })
+        let cell = self.docs.get(i).ok_or_else(|| Error::NoSuchArticle { id: i.to_string() })?;
+        if let Some(d) = cell.get() {
+            return Ok(d);
+        }
+        let doc = match &self.bodies[i] {
+            Body::Memory => return Err(Error::NoSuchArticle { id: self.articles[i].id.clone() }),
+            Body::File { path, hash, line } => reread(path, hash, *line, self.max_size)?,
+        };
+        Ok(cell.get_or_init(|| doc))
+    }
+
+    /// True when article `i`'s body is in memory (opened, or never on disk).
+    pub fn is_loaded(&self, i: usize) -> bool {
+        self.docs.get(i).is_some_and(|c| c.get().is_some())
     }
 
     /// Finds an article by id, by unique id prefix, or by its origin path.
@@ -199,7 +291,7 @@ impl Library {
 /// Walks `path` and appends the files to read. Directories are walked in
 /// name order; symlinks are followed unless they lead back into a directory
 /// already on the walk; hidden entries are skipped.
-fn discover(path: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
+fn discover(path: &Path, files: &mut Vec<Found>, problems: &mut Vec<Problem>) {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -217,7 +309,7 @@ fn discover(path: &Path, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) 
             problems.push(Problem { origin: sanitize_line(&path.display().to_string()), message: "no articles in this directory".into() });
         }
     } else {
-        files.push(path.to_owned());
+        files.push(Found { path: path.to_owned(), size: meta.len(), mtime: Stamp::of(&meta) });
     }
 }
 
@@ -232,7 +324,7 @@ fn dir_key(_meta: &std::fs::Metadata) -> (u64, u64) {
     (0, 0)
 }
 
-fn walk(dir: &Path, visiting: &mut HashSet<(u64, u64)>, files: &mut Vec<PathBuf>, problems: &mut Vec<Problem>) {
+fn walk(dir: &Path, visiting: &mut HashSet<(u64, u64)>, files: &mut Vec<Found>, problems: &mut Vec<Problem>) {
     let key = match std::fs::metadata(dir) {
         Ok(m) => dir_key(&m),
         Err(e) => return problems.push(Error::io(dir, e).into()),
@@ -256,10 +348,10 @@ fn walk(dir: &Path, visiting: &mut HashSet<(u64, u64)>, files: &mut Vec<PathBuf>
         }
         match std::fs::metadata(&p) {
             Ok(m) if m.is_dir() => walk(&p, visiting, files, problems),
-            Ok(_) => {
+            Ok(m) => {
                 let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
                 if !ASSET_EXTENSIONS.contains(&ext.as_str()) {
-                    files.push(p);
+                    files.push(Found { path: p, size: m.len(), mtime: Stamp::of(&m) });
                 }
             }
             Err(e) if e.raw_os_error() == Some(40) => problems.push(Error::SymlinkLoop { path: p }.into()),
@@ -283,8 +375,86 @@ fn read_one(path: &Path, max: u64) -> Result<Vec<u8>, Error> {
     Ok(bytes)
 }
 
-fn read_all(files: &[PathBuf], max: u64) -> Vec<Result<Vec<u8>, Error>> {
-    files.iter().map(|p| read_one(p, max)).collect()
+/// Reads and parses one file, keeping what the list shows.
+fn load_file(found: &Found, max: u64) -> Outcome {
+    let bytes = read_one(&found.path, max)?;
+    let name = found.path.display().to_string();
+    let result = formats::parse(&name, &bytes);
+    let articles = result
+        .articles
+        .into_iter()
+        .map(|p| CachedArticle {
+            format: CachedArticle::format_code(p.format),
+            size: p.doc.text.len() as u64,
+            title: p.meta.title,
+            source: p.meta.source,
+            date: p.meta.date,
+            url: p.meta.url,
+            author: p.meta.author,
+            hash: p.hash,
+            line: p.line.map(|l| l as u64),
+        })
+        .collect();
+    Ok(FileEntry { path: index::path_key(&found.path), size: found.size, mtime: found.mtime, articles, problems: result.problems })
+}
+
+/// Files handed to a thread at a time.
+const BATCH: usize = 64;
+
+/// Loads every file, on all cores, in order. Files the index knows
+/// unchanged are not read. Returns the outcomes and how many were read.
+fn load_files(files: &[Found], max: u64, index: Option<&Index>) -> (Vec<Outcome>, usize) {
+    let one = |f: &Found| -> (Outcome, bool) {
+        if f.size <= max {
+            if let Some(e) = index.and_then(|ix| ix.lookup(&index::path_key(&f.path), f.size, f.mtime)) {
+                return (Ok(e.clone()), false);
+            }
+        }
+        (load_file(f, max), true)
+    };
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(files.len().div_ceil(BATCH)).max(1);
+    let next = AtomicUsize::new(0);
+    let run = || {
+        let mut done: Vec<(usize, Vec<(Outcome, bool)>)> = Vec::new();
+        loop {
+            let b = next.fetch_add(1, Ordering::Relaxed);
+            let lo = b * BATCH;
+            if lo >= files.len() {
+                return done;
+            }
+            done.push((b, files[lo..(lo + BATCH).min(files.len())].iter().map(one).collect()));
+        }
+    };
+    let mut batches: Vec<(usize, Vec<(Outcome, bool)>)> = if threads == 1 {
+        run()
+    } else {
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..threads).map(|_| s.spawn(run)).collect();
+            handles.into_iter().flat_map(|h| h.join().expect("loader thread panicked")).collect()
+        })
+    };
+    batches.sort_unstable_by_key(|(b, _)| *b);
+    let mut fresh = 0;
+    let mut out = Vec::with_capacity(files.len());
+    for (_, batch) in batches {
+        for (o, read) in batch {
+            fresh += usize::from(read);
+            out.push(o);
+        }
+    }
+    (out, fresh)
+}
+
+/// Reads an article's body again, and checks it is the article listed.
+fn reread(path: &Path, hash: &str, line: Option<usize>, max: u64) -> Result<Document, Error> {
+    let bytes = read_one(path, max)?;
+    let result = formats::parse(&path.display().to_string(), &bytes);
+    result
+        .articles
+        .into_iter()
+        .find(|p| p.line == line && p.hash == hash)
+        .map(|p| p.doc)
+        .ok_or_else(|| Error::io(path, std::io::Error::other("the file changed since the library was loaded")))
 }
 
 #[cfg(test)]
@@ -348,5 +518,164 @@ mod tests {
         assert_ne!(lib.articles[0].id, lib.articles[1].id);
         assert_eq!(lib.find(&lib.articles[1].id), Some(1));
         assert_eq!(lib.find(&lib.articles[1].origin), Some(1));
+    }
+
+    /// A folder of `n` small articles (mixed formats) and some bad files,
+    /// spread over subfolders so the walk order is not the creation order.
+    fn many(dir: &Path, n: usize) {
+        for i in 0..n {
+            let sub = dir.join(format!("d{}", i % 7));
+            std::fs::create_dir_all(&sub).unwrap();
+            let name = format!("{i:05}");
+            match i % 4 {
+                0 => std::fs::write(sub.join(format!("{name}.txt")), format!("Plain title {i}\nBody of article {i}.\n")),
+                1 => std::fs::write(sub.join(format!("{name}.md")), format!("# Markdown title {i}\n\nBody of article {i}.\n")),
+                2 => std::fs::write(
+                    sub.join(format!("{name}.html")),
+                    format!("<html><head><title>Page title {i}</title></head><body><p>Body of article {i}.</p></body></html>"),
+                ),
+                _ => std::fs::write(
+                    sub.join(format!("{name}.jsonl")),
+                    format!("{{\"title\": \"Record title {i}a\", \"text\": \"Body {i}a.\"}}\n{{\"title\": \"Record title {i}b\", \"text\": \"Body {i}b.\"}}\n"),
+                ),
+            }
+            .unwrap();
+            if i % 50 == 0 {
+                std::fs::write(sub.join(format!("{name}-empty.txt")), "").unwrap();
+            }
+        }
+    }
+
+    /// The reference: every file read one after another in walk order.
+    fn serial_titles(dir: &Path) -> (Vec<String>, Vec<String>) {
+        let mut files = Vec::new();
+        let mut problems = Vec::new();
+        discover(dir, &mut files, &mut problems);
+        let mut titles = Vec::new();
+        for f in &files {
+            let bytes = std::fs::read(&f.path).unwrap();
+            let r = formats::parse(&f.path.display().to_string(), &bytes);
+            titles.extend(r.articles.into_iter().map(|p| p.meta.title));
+            problems.extend(r.problems.into_iter().map(|m| Problem { origin: f.path.display().to_string(), message: m }));
+        }
+        (titles, problems.into_iter().map(|p| p.to_string()).collect())
+    }
+
+    #[test]
+    fn parallel_load_keeps_discovery_order_and_reports_problems() {
+        let dir = tempfile::tempdir().unwrap();
+        many(dir.path(), 600);
+        let lib = Library::load(&[Input::Path(dir.path().into())], &Options::default());
+        let (titles, problems) = serial_titles(dir.path());
+        assert_eq!(lib.articles.iter().map(|a| a.meta.title.clone()).collect::<Vec<_>>(), titles);
+        assert_eq!(lib.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(), problems);
+        assert_eq!(lib.problems.len(), 12);
+        assert!(lib.problems.iter().all(|p| p.message.contains("empty")));
+        // JSON Lines records carry their line in the origin.
+        assert!(lib.articles.iter().any(|a| a.origin.ends_with(".jsonl:2") && a.meta.title.ends_with('b')));
+    }
+
+    #[test]
+    fn bodies_are_read_when_first_asked_for() {
+        let dir = tempfile::tempdir().unwrap();
+        many(dir.path(), 8);
+        let lib = Library::load(&[Input::Path(dir.path().into())], &Options::default());
+        assert!((0..lib.len()).all(|i| !lib.is_loaded(i)), "no body is loaded with the list");
+        let i = lib.articles.iter().position(|a| a.meta.title == "Record title 3b").unwrap();
+        let doc = lib.document(i).unwrap();
+        assert!(doc.text.contains("Body 3b."), "{:?}", doc.text);
+        assert!(lib.is_loaded(i));
+        assert_eq!(lib.articles[i].size, doc.text.len());
+        // Only that one.
+        assert_eq!((0..lib.len()).filter(|&j| lib.is_loaded(j)).count(), 1);
+        let h = lib.articles.iter().position(|a| a.meta.title == "Page title 2").unwrap();
+        assert!(lib.document(h).unwrap().text.contains("Body of article 2."));
+        assert!(matches!(lib.document(lib.len()), Err(Error::NoSuchArticle { .. })));
+    }
+
+    #[test]
+    fn a_body_that_changed_on_disk_is_an_error_not_another_article() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("a.txt");
+        std::fs::write(&f, "Title one\nBody one.\n").unwrap();
+        let lib = Library::load(&[Input::Path(f.clone())], &Options::default());
+        std::fs::write(&f, "Title two\nBody two.\n").unwrap();
+        let e = lib.document(0).unwrap_err();
+        assert!(e.to_string().contains("changed"), "{e}");
+        std::fs::remove_file(&f).unwrap();
+        assert!(lib.document(0).unwrap_err().to_string().contains("cannot read"));
+    }
+
+    #[test]
+    fn the_builtin_library_keeps_its_bodies_in_memory() {
+        let lib = Library::builtin();
+        assert!(lib.is_loaded(0));
+        assert!(!lib.document(0).unwrap().text.is_empty());
+    }
+
+    fn snapshot(lib: &Library) -> Vec<(String, String, String, usize)> {
+        lib.articles.iter().map(|a| (a.id.clone(), a.origin.clone(), a.meta.title.clone(), a.size)).collect()
+    }
+
+    #[test]
+    fn the_index_gives_the_same_library_and_follows_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        let lib_dir = dir.path().join("news");
+        many(&lib_dir, 40);
+        let inputs = [Input::Path(lib_dir.clone())];
+        let opts = Options::default();
+        let plain = Library::load(&inputs, &opts);
+        let cold = Library::load_indexed(&inputs, &opts, cache.path());
+        assert_eq!(snapshot(&cold), snapshot(&plain));
+        let index_file = index::index_path(cache.path(), std::slice::from_ref(&lib_dir));
+        assert_eq!(Index::open(&index_file).opened, index::Opened::Read);
+
+        // Warm: the same library, with bodies still readable.
+        let warm = Library::load_indexed(&inputs, &opts, cache.path());
+        assert_eq!(snapshot(&warm), snapshot(&plain));
+        assert_eq!(warm.problems, plain.problems);
+        assert!(warm.document(5).unwrap().text.contains("Body"));
+
+        // A changed file is read again (its size changes), a deleted one is
+        // dropped, a new one appears.
+        let changed = lib_dir.join("d1/00001.md");
+        std::fs::write(&changed, "# A new markdown title, much longer\n\nA new body.\n").unwrap();
+        std::fs::remove_file(lib_dir.join("d2/00002.html")).unwrap();
+        std::fs::write(lib_dir.join("d0/99999.txt"), "Brand new article\nIts body.\n").unwrap();
+        let after = Library::load_indexed(&inputs, &opts, cache.path());
+        assert_eq!(snapshot(&after), snapshot(&Library::load(&inputs, &opts)));
+        let titles: Vec<&str> = after.articles.iter().map(|a| a.meta.title.as_str()).collect();
+        assert!(titles.contains(&"A new markdown title, much longer"));
+        assert!(!titles.contains(&"Markdown title 1"));
+        assert!(!titles.contains(&"Page title 2"));
+        assert!(titles.contains(&"Brand new article"));
+        let ix = Index::open(&index_file);
+        // 40 article files and an empty one; one deleted, one added.
+        assert_eq!(ix.len(), 41);
+        assert!(ix.lookup(&index::path_key(&lib_dir.join("d2/00002.html")), 0, Stamp::default()).is_none());
+    }
+
+    #[test]
+    fn a_corrupt_index_is_rebuilt() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        many(dir.path(), 12);
+        let inputs = [Input::Path(dir.path().into())];
+        let opts = Options::default();
+        let want = snapshot(&Library::load(&inputs, &opts));
+        let index_file = index::index_path(cache.path(), &[dir.path().into()]);
+        Library::load_indexed(&inputs, &opts, cache.path());
+        // Flip one byte of the payload: the checksum no longer matches.
+        let mut bytes = std::fs::read(&index_file).unwrap();
+        let n = bytes.len();
+        bytes[n - 3] ^= 0x55;
+        std::fs::write(&index_file, &bytes).unwrap();
+        assert_eq!(Index::open(&index_file).opened, index::Opened::Rebuilt);
+        assert_eq!(snapshot(&Library::load_indexed(&inputs, &opts, cache.path())), want);
+        assert_eq!(Index::open(&index_file).opened, index::Opened::Read);
+        // Deleting the cache is safe.
+        std::fs::remove_dir_all(cache.path()).unwrap();
+        assert_eq!(snapshot(&Library::load_indexed(&inputs, &opts, cache.path())), want);
     }
 }

@@ -13,5 +13,6 @@ pub mod entities;
 pub mod error;
 pub mod filter;
 pub mod formats;
+pub mod index;
 pub mod library;
 pub mod sanitize;

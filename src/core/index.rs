@@ -1,0 +1,323 @@
+//! The on-disk index: what loading each file gave (its articles' metadata,
+//! content hashes, body sizes, and its problems), so that a second start
+//! reads one file instead of every article.
+//!
+//! - **Where**: `$XDG_CACHE_HOME/byline/index-<hash of the inputs>.bin`
+//!   (`~/.cache/byline/...` when `XDG_CACHE_HOME` is unset or relative).
+//!   One index per set of inputs; deleting any of them at any time is safe.
+//! - **Keys**: per file, its path, size and modification time. A file whose
+//!   size or time changed is read again; a file that is gone is dropped when
+//!   the index is next written. Each article keeps its content hash, and
+//!   opening an article checks the bytes it reads against it, so even an
+//!   edit that kept size and time cannot show another article's body.
+//! - **Format**: an 8-byte magic, a little-endian `u32` format version, the
+//!   xxh3-64 of the payload, then the payload in [postcard] (serde's compact
+//!   varint encoding: no field names, small integers in one byte, so 100,000
+//!   entries take a few MB and decode in milliseconds; its wire format is
+//!   specified and stable across postcard 1.x). postcard has no schema
+//!   evolution, hence the version in the header: a different version, a bad
+//!   magic, a checksum mismatch or a payload that does not decode all mean
+//!   the index is ignored and rebuilt, never trusted.
+//! - Written to a temporary file beside it, then renamed: a crash or a
+//!   concurrent byline never leaves half an index.
+//!
+//! [postcard]: https://docs.rs/postcard
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use super::article::{Format, Meta};
+
+const MAGIC: &[u8; 8] = b"BYLINDX\0";
+/// Bump when any serialised type below changes.
+pub const VERSION: u32 = 1;
+const HEADER: usize = 8 + 4 + 8;
+
+/// One article as the list shows it, and where its body is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedArticle {
+    pub format: u8,
+    pub title: String,
+    pub source: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    /// Content hash of the article's own bytes (hex xxh3-64).
+    pub hash: String,
+    /// 1-based line of a JSON Lines record.
+    pub line: Option<u64>,
+    /// Size of the body in bytes.
+    pub size: u64,
+}
+
+impl CachedArticle {
+    pub fn format(&self) -> Format {
+        match self.format {
+            1 => Format::Markdown,
+            2 => Format::Html,
+            3 => Format::JsonLines,
+            _ => Format::Text,
+        }
+    }
+
+    pub fn format_code(f: Format) -> u8 {
+        match f {
+            Format::Text => 0,
+            Format::Markdown => 1,
+            Format::Html => 2,
+            Format::JsonLines => 3,
+        }
+    }
+
+    pub fn meta(self) -> Meta {
+        Meta { title: self.title, source: self.source, date: self.date, url: self.url, author: self.author }
+    }
+}
+
+/// What one file gave when it was last read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// The path's bytes (paths need not be UTF-8).
+    pub path: Vec<u8>,
+    pub size: u64,
+    pub mtime: Stamp,
+    pub articles: Vec<CachedArticle>,
+    pub problems: Vec<String>,
+}
+
+/// A modification time: seconds and nanoseconds since the Unix epoch
+/// (negative seconds for times before it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub struct Stamp {
+    pub secs: i64,
+    pub nanos: u32,
+}
+
+impl Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        match meta.modified() {
+            Ok(t) => match t.duration_since(SystemTime::UNIX_EPOCH) {
+                Ok(d) => Stamp { secs: d.as_secs() as i64, nanos: d.subsec_nanos() },
+                Err(e) => Stamp { secs: -(e.duration().as_secs() as i64), nanos: e.duration().subsec_nanos() },
+            },
+            Err(_) => Stamp::default(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Payload {
+    entries: Vec<FileEntry>,
+}
+
+/// How opening an index went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// No index yet (first start, or it was deleted).
+    Missing,
+    /// The index was read.
+    Read,
+    /// It was there but unusable (another version, corrupt): it is rebuilt.
+    Rebuilt,
+}
+
+/// An index read from disk, ready for lookups.
+#[derive(Debug)]
+pub struct Index {
+    path: PathBuf,
+    entries: Vec<FileEntry>,
+    by_path: HashMap<Vec<u8>, usize>,
+    pub opened: Opened,
+}
+
+/// The bytes of a path, as the index keys it.
+pub fn path_key(p: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        p.as_os_str().as_bytes().to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        p.to_string_lossy().into_owned().into_bytes()
+    }
+}
+
+/// byline's cache folder: `$XDG_CACHE_HOME/byline`, else `~/.cache/byline`.
+pub fn default_dir() -> Option<PathBuf> {
+    let xdg = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).filter(|p| p.is_absolute());
+    let base = xdg.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("byline"))
+}
+
+/// The index file for a set of inputs (made absolute, in the order given).
+pub fn index_path(dir: &Path, inputs: &[PathBuf]) -> PathBuf {
+    let mut key = Vec::new();
+    for p in inputs {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+        key.extend_from_slice(&path_key(&abs));
+        key.push(0);
+    }
+    dir.join(format!("index-{:016x}.bin", xxhash_rust::xxh3::xxh3_64(&key)))
+}
+
+impl Index {
+    /// Reads the index at `path`; anything wrong with it gives an empty one.
+    pub fn open(path: &Path) -> Index {
+        let (entries, opened) = match std::fs::read(path) {
+            Err(_) => (Vec::new(), Opened::Missing),
+            Ok(bytes) => match decode(&bytes) {
+                Some(p) => (p.entries, Opened::Read),
+                None => (Vec::new(), Opened::Rebuilt),
+            },
+        };
+        let by_path = entries.iter().enumerate().map(|(i, e)| (e.path.clone(), i)).collect();
+        Index { path: path.to_owned(), entries, by_path, opened }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry for a file, if its size and time are what the index saw.
+    pub fn lookup(&self, path: &[u8], size: u64, mtime: Stamp) -> Option<&FileEntry> {
+        let e = &self.entries[*self.by_path.get(path)?];
+        (e.size == size && e.mtime == mtime).then_some(e)
+    }
+
+    /// Replaces the index on disk with `entries` (the files loaded now).
+    pub fn save(&self, entries: &[FileEntry]) -> std::io::Result<()> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let bytes = encode(entries);
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            std::process::id()
+        ));
+        let result = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&bytes)?;
+            f.sync_data()?;
+            std::fs::rename(&tmp, &self.path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+fn encode(entries: &[FileEntry]) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct PayloadRef<'a> {
+        entries: &'a [FileEntry],
+    }
+    let payload = postcard::to_stdvec(&PayloadRef { entries }).expect("index entries serialise");
+    let mut out = Vec::with_capacity(HEADER + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    out
+}
+
+fn decode(bytes: &[u8]) -> Option<Payload> {
+    if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+        return None;
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().ok()?);
+    let sum = u64::from_le_bytes(bytes[12..20].try_into().ok()?);
+    let payload = &bytes[HEADER..];
+    if version != VERSION || xxhash_rust::xxh3::xxh3_64(payload) != sum {
+        return None;
+    }
+    postcard::from_bytes(payload).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str) -> FileEntry {
+        FileEntry {
+            path: name.as_bytes().to_vec(),
+            size: 123,
+            mtime: Stamp { secs: 1_700_000_000, nanos: 5 },
+            articles: vec![CachedArticle {
+                format: 2,
+                title: "Ökonomie: Die Inflation steigt".into(),
+                source: Some("Der Spiegel".into()),
+                date: None,
+                url: Some("https://example.com/a".into()),
+                author: None,
+                hash: "0123456789abcdef".into(),
+                line: Some(3),
+                size: 4567,
+            }],
+            problems: vec!["line 9: not JSON".into()],
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/index-x.bin");
+        assert_eq!(Index::open(&path).opened, Opened::Missing);
+        let entries = vec![entry("/a/one.html"), entry("/a/two.txt")];
+        Index::open(&path).save(&entries).unwrap();
+        let idx = Index::open(&path);
+        assert_eq!(idx.opened, Opened::Read);
+        assert_eq!(idx.len(), 2);
+        let e = idx.lookup(b"/a/two.txt", 123, Stamp { secs: 1_700_000_000, nanos: 5 }).unwrap();
+        assert_eq!(e, &entries[1]);
+        assert_eq!(e.articles[0].format(), Format::Html);
+        // A different size or time is a miss: the file is read again.
+        assert!(idx.lookup(b"/a/two.txt", 124, Stamp { secs: 1_700_000_000, nanos: 5 }).is_none());
+        assert!(idx.lookup(b"/a/two.txt", 123, Stamp { secs: 1_700_000_000, nanos: 6 }).is_none());
+        assert!(idx.lookup(b"/a/three.txt", 123, Stamp { secs: 1_700_000_000, nanos: 5 }).is_none());
+    }
+
+    #[test]
+    fn corrupt_or_foreign_indexes_are_rebuilt_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.bin");
+        let good = encode(&[entry("/a/one.html")]);
+        let mut flipped = good.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        let mut other_version = good.clone();
+        other_version[8] = other_version[8].wrapping_add(1);
+        let truncated = good[..good.len() / 2].to_vec();
+        for bad in [flipped, other_version, truncated, b"garbage".to_vec(), Vec::new()] {
+            std::fs::write(&path, &bad).unwrap();
+            let idx = Index::open(&path);
+            assert_eq!(idx.opened, Opened::Rebuilt);
+            assert!(idx.is_empty());
+        }
+        std::fs::write(&path, &good).unwrap();
+        assert_eq!(Index::open(&path).opened, Opened::Read);
+    }
+
+    #[test]
+    fn one_index_per_set_of_inputs() {
+        let d = Path::new("/cache");
+        let a = index_path(d, &[PathBuf::from("/news")]);
+        assert_eq!(a, index_path(d, &[PathBuf::from("/news")]));
+        assert_ne!(a, index_path(d, &[PathBuf::from("/news2")]));
+        assert_ne!(a, index_path(d, &[PathBuf::from("/news"), PathBuf::from("/more")]));
+        assert!(a.starts_with(d));
+    }
+}

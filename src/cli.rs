@@ -3,6 +3,7 @@
 //! (`byline list | head`) ends the command quietly.
 
 use std::io::{self, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -78,15 +79,22 @@ pub const EXIT_FATAL: u8 = 2;
 /// Loads the library named by `paths`, or the built-in one. The on-disk
 /// index in the user's cache folder is used unless `BYLINE_NO_INDEX` is set.
 pub fn load_library(paths: &[String], max_size_mib: u64) -> Library {
+    load_library_streaming(paths, max_size_mib, &mut |_, _| ControlFlow::Continue(()))
+}
+
+/// [`load_library`], reporting articles in order as they are known.
+pub fn load_library_streaming(
+    paths: &[String],
+    max_size_mib: u64,
+    on_batch: &mut dyn FnMut(&Library, std::ops::Range<usize>) -> ControlFlow<()>,
+) -> Library {
     if paths.is_empty() {
         return Library::builtin();
     }
     let inputs: Vec<Input> = paths.iter().map(|p| Input::from_arg(p)).collect();
     let opts = Options { max_size: max_size_mib.saturating_mul(1 << 20) };
-    match crate::core::index::default_dir().filter(|_| std::env::var_os("BYLINE_NO_INDEX").is_none()) {
-        Some(dir) => Library::load_indexed(&inputs, &opts, &dir),
-        None => Library::load(&inputs, &opts),
-    }
+    let dir = crate::core::index::default_dir().filter(|_| std::env::var_os("BYLINE_NO_INDEX").is_none());
+    Library::load_streaming(&inputs, &opts, dir.as_deref(), on_batch)
 }
 
 fn report(problems: &[Problem]) {
@@ -128,6 +136,24 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
                 bail!("no articles to read");
             }
             crate::cli::print_list(&lib, out, false)?;
+            Ok(outcome(&lib.problems))
+        }
+        Some(Command::List { paths, json }) if !json && !paths.is_empty() => {
+            // Each row is printed as soon as it is known, in order.
+            let mut failed = None;
+            let lib = load_library_streaming(&paths, max, &mut |lib, range| {
+                let result = lib.articles[range].iter().try_for_each(|a| print_row(a, out)).and_then(|_| out.flush());
+                match result {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(e) => {
+                        failed = Some(e);
+                        ControlFlow::Break(())
+                    }
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
             Ok(outcome(&lib.problems))
         }
         Some(Command::List { paths, json }) => {
@@ -307,9 +333,13 @@ pub fn print_list(lib: &Library, out: &mut dyn Write, json: bool) -> io::Result<
         return Ok(());
     }
     for a in &lib.articles {
-        writeln!(out, "{}\t{}\t{}\t{}", a.id, a.meta.title, opt(&a.meta.source), opt(&a.meta.date))?;
+        print_row(a, out)?;
     }
     Ok(())
+}
+
+fn print_row(a: &Article, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}\t{}\t{}\t{}", a.id, a.meta.title, opt(&a.meta.source), opt(&a.meta.date))
 }
 
 fn print_article(a: &Article, cleaned: &Cleaned, out: &mut dyn Write) -> io::Result<()> {

@@ -183,6 +183,7 @@ impl Index {
         &self.path
     }
 
+    /// How many files the index held when it was read.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -195,6 +196,18 @@ impl Index {
     pub fn lookup(&self, path: &[u8], size: u64, mtime: Stamp) -> Option<&FileEntry> {
         let e = &self.entries[*self.by_path.get(path)?];
         (e.size == size && e.mtime == mtime).then_some(e)
+    }
+
+    /// Moves the entry for a file out of the index, if its size and time
+    /// are what the index saw (each entry can be taken once).
+    pub fn take(&mut self, path: &Path, size: u64, mtime: Stamp) -> Option<FileEntry> {
+        let key = path_key(path);
+        let i = *self.by_path.get(&key)?;
+        let e = &mut self.entries[i];
+        if e.size != size || e.mtime != mtime || e.path.is_empty() {
+            return None;
+        }
+        Some(std::mem::replace(e, FileEntry { path: Vec::new(), size: 0, mtime: Stamp::default(), articles: vec![], problems: vec![] }))
     }
 
     /// Replaces the index on disk with `entries` (the files loaded now).
@@ -288,6 +301,11 @@ mod tests {
         assert!(idx.lookup(b"/a/two.txt", 124, Stamp { secs: 1_700_000_000, nanos: 5 }).is_none());
         assert!(idx.lookup(b"/a/two.txt", 123, Stamp { secs: 1_700_000_000, nanos: 6 }).is_none());
         assert!(idx.lookup(b"/a/three.txt", 123, Stamp { secs: 1_700_000_000, nanos: 5 }).is_none());
+        let mut idx = idx;
+        let stamp = Stamp { secs: 1_700_000_000, nanos: 5 };
+        assert!(idx.take(Path::new("/a/one.html"), 999, stamp).is_none());
+        assert_eq!(idx.take(Path::new("/a/one.html"), 123, stamp), Some(entries[0].clone()));
+        assert_eq!(idx.take(Path::new("/a/one.html"), 123, stamp), None, "taken once");
     }
 
     #[test]

@@ -10,13 +10,14 @@
 
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use serde::Serialize;
 
-use super::article::{Article, Document};
+use super::article::{content_hash, Article, Document, Format, Meta};
 use super::error::Error;
 use super::formats;
 use super::index::{self, CachedArticle, FileEntry, Index, Stamp};
@@ -136,7 +137,7 @@ impl Library {
     /// Loads files, directories (recursively) and standard input, reading
     /// every file (no index).
     pub fn load(inputs: &[Input], opts: &Options) -> Self {
-        Self::load_inner(inputs, opts, None)
+        Self::load_streaming(inputs, opts, None, &mut |_, _| ControlFlow::Continue(()))
     }
 
     /// Like [`Library::load`], with the on-disk index in `cache_dir` (see
@@ -144,11 +145,24 @@ impl Library {
     /// is rewritten when anything changed. A cache that cannot be written
     /// only costs speed.
     pub fn load_indexed(inputs: &[Input], opts: &Options, cache_dir: &Path) -> Self {
-        Self::load_inner(inputs, opts, Some(cache_dir))
+        Self::load_streaming(inputs, opts, Some(cache_dir), &mut |_, _| ControlFlow::Continue(()))
     }
 
-    fn load_inner(inputs: &[Input], opts: &Options, cache_dir: Option<&Path>) -> Self {
+    /// Loads like [`Library::load_indexed`] (or [`Library::load`] without a
+    /// `cache_dir`), calling `on_batch` with the library so far and the
+    /// range of articles just added, in their final order, as soon as they
+    /// are known: a list can show its first rows long before the last file
+    /// is read. Ids are final when reported (a duplicate's suffix depends on
+    /// earlier articles only). When `on_batch` breaks, loading stops there
+    /// (the library holds what came so far, and the index is left as it was).
+    pub fn load_streaming(
+        inputs: &[Input],
+        opts: &Options,
+        cache_dir: Option<&Path>,
+        on_batch: &mut dyn FnMut(&Library, std::ops::Range<usize>) -> ControlFlow<()>,
+    ) -> Self {
         let mut lib = Library { max_size: opts.max_size, ..Library::default() };
+        let mut seen: HashMap<String, usize> = HashMap::new();
         let mut files: Vec<Found> = Vec::new();
         for input in inputs {
             match input {
@@ -166,30 +180,87 @@ impl Library {
                 Input::Path(p) => discover(p, &mut files, &mut lib.problems),
             }
         }
-        let index = cache_dir.map(|dir| {
+        lib.dedupe_from(0, &mut seen);
+        if !lib.articles.is_empty() && on_batch(&lib, 0..lib.articles.len()).is_break() {
+            return lib;
+        }
+        let mut index = cache_dir.map(|dir| {
             let paths: Vec<PathBuf> = inputs.iter().filter_map(|i| if let Input::Path(p) = i { Some(p.clone()) } else { None }).collect();
             Index::open(&index::index_path(dir, &paths))
         });
-        // Read and parse in parallel (index hits are not read); keep the
-        // discovery order.
-        let (outcomes, fresh) = load_files(&files, opts.max_size, index.as_ref());
-        let mut entries = Vec::with_capacity(outcomes.len());
-        for (found, outcome) in files.iter().zip(outcomes) {
-            match outcome {
-                Ok(entry) => {
-                    lib.add_entry(&found.path, &entry);
-                    entries.push(entry);
-                }
-                Err(e) => lib.problems.push(e.into()),
+        // Index hits need no reading; the rest is read and parsed on every
+        // core while this thread puts the results in discovery order.
+        let mut slots: Vec<Option<Outcome>> = Vec::with_capacity(files.len());
+        let mut misses: Vec<usize> = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            let hit = if f.size <= opts.max_size { index.as_mut().and_then(|ix| ix.take(&f.path, f.size, f.mtime)) } else { None };
+            if hit.is_none() {
+                misses.push(i);
             }
+            slots.push(hit.map(Ok));
         }
-        if let Some(index) = index {
+        let known = index.as_ref().map_or(0, Index::len);
+        let mut entries: Vec<FileEntry> = Vec::with_capacity(files.len());
+        let mut next = 0;
+        let stop = AtomicBool::new(false);
+        let mut drain = |lib: &mut Library, slots: &mut Vec<Option<Outcome>>, seen: &mut HashMap<String, usize>| {
+            let start = lib.articles.len();
+            while next < files.len() {
+                let Some(outcome) = slots[next].take() else { break };
+                match outcome {
+                    Ok(entry) => {
+                        lib.add_entry(&files[next].path, &entry);
+                        entries.push(entry);
+                    }
+                    Err(e) => lib.problems.push(e.into()),
+                }
+                next += 1;
+            }
+            lib.dedupe_from(start, seen);
+            if lib.articles.len() > start && on_batch(lib, start..lib.articles.len()).is_break() {
+                stop.store(true, Ordering::Relaxed);
+            }
+        };
+        drain(&mut lib, &mut slots, &mut seen);
+        if !misses.is_empty() {
+            let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(misses.len().div_ceil(BATCH)).max(1);
+            let next_batch = AtomicUsize::new(0);
+            let (tx, rx) = std::sync::mpsc::channel::<Vec<(usize, Outcome)>>();
+            std::thread::scope(|s| {
+                for _ in 0..threads {
+                    let tx = tx.clone();
+                    let (files, misses, next_batch, stop) = (&files, &misses, &next_batch, &stop);
+                    s.spawn(move || loop {
+                        let lo = next_batch.fetch_add(1, Ordering::Relaxed) * BATCH;
+                        if lo >= misses.len() || stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let done =
+                            misses[lo..(lo + BATCH).min(misses.len())].iter().map(|&i| (i, load_file(&files[i], opts.max_size))).collect();
+                        if tx.send(done).is_err() {
+                            return;
+                        }
+                    });
+                }
+                drop(tx);
+                for batch in rx {
+                    for (i, outcome) in batch {
+                        slots[i] = Some(outcome);
+                    }
+                    drain(&mut lib, &mut slots, &mut seen);
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                }
+            });
+        }
+        let stopped = stop.load(Ordering::Relaxed);
+        if let Some(index) = index.filter(|_| !stopped) {
             // Rewrite when a file was read or one the index knew is gone.
-            if fresh > 0 || entries.len() != index.len() {
+            if !misses.is_empty() || known != entries.len() {
                 let _ = index.save(&entries);
             }
         }
-        lib.dedupe_ids();
         lib
     }
 
@@ -208,7 +279,13 @@ impl Library {
                     None => origin.clone(),
                 },
                 format: a.format(),
-                meta: a.clone().meta(),
+                meta: Meta {
+                    title: a.title.clone(),
+                    source: a.source.clone(),
+                    date: a.date.clone(),
+                    url: a.url.clone(),
+                    author: a.author.clone(),
+                },
                 size: a.size as usize,
             });
             self.bodies.push(Body::File { path: path.to_owned(), hash: a.hash.clone(), line });
@@ -235,8 +312,13 @@ impl Library {
 
     /// Makes ids unique: duplicate content gets `-2`, `-3`, ... in order.
     fn dedupe_ids(&mut self) {
-        let mut seen: HashMap<String, usize> = HashMap::with_capacity(self.articles.len());
-        for a in &mut self.articles {
+        self.dedupe_from(0, &mut HashMap::new());
+    }
+
+    /// [`Library::dedupe_ids`] for the articles from `start` on, given the
+    /// ids seen before them.
+    fn dedupe_from(&mut self, start: usize, seen: &mut HashMap<String, usize>) {
+        for a in &mut self.articles[start..] {
             let n = seen.entry(a.id.clone()).or_insert(0);
             *n += 1;
             if *n > 1 {
@@ -379,71 +461,115 @@ fn read_one(path: &Path, max: u64) -> Result<Vec<u8>, Error> {
 fn load_file(found: &Found, max: u64) -> Outcome {
     let bytes = read_one(&found.path, max)?;
     let name = found.path.display().to_string();
-    let result = formats::parse(&name, &bytes);
-    let articles = result
-        .articles
-        .into_iter()
-        .map(|p| CachedArticle {
-            format: CachedArticle::format_code(p.format),
-            size: p.doc.text.len() as u64,
-            title: p.meta.title,
-            source: p.meta.source,
-            date: p.meta.date,
-            url: p.meta.url,
-            author: p.meta.author,
-            hash: p.hash,
-            line: p.line.map(|l| l as u64),
-        })
-        .collect();
-    Ok(FileEntry { path: index::path_key(&found.path), size: found.size, mtime: found.mtime, articles, problems: result.problems })
+    let (articles, problems) = match quick_parse(&name, &bytes) {
+        Some(a) => (vec![a], vec![]),
+        None => {
+            let result = formats::parse(&name, &bytes);
+            (result.articles.into_iter().map(listed).collect(), result.problems)
+        }
+    };
+    Ok(FileEntry { path: index::path_key(&found.path), size: found.size, mtime: found.mtime, articles, problems })
+}
+
+fn listed(p: formats::Parsed) -> CachedArticle {
+    CachedArticle {
+        format: CachedArticle::format_code(p.format),
+        size: p.doc.text.len() as u64,
+        title: p.meta.title,
+        source: p.meta.source,
+        date: p.meta.date,
+        url: p.meta.url,
+        author: p.meta.author,
+        hash: p.hash,
+        line: p.line.map(|l| l as u64),
+    }
+}
+
+/// What [`formats::parse`] gives for a text, markdown or HTML file, without
+/// copying or scanning the body more than once, when the file is clean
+/// UTF-8: no BOM, no carriage return, nothing [`sanitize`] would remove. The
+/// decoded text is then the bytes themselves, so the body size is the file
+/// size, and a text dump's metadata comes from its head lines alone (all
+/// that `text_meta` reads). Anything else (other encodings, JSON Lines,
+/// unsafe characters) returns `None`, and the file goes the full way.
+///
+/// [`sanitize`]: super::sanitize::sanitize
+fn quick_parse(name: &str, bytes: &[u8]) -> Option<CachedArticle> {
+    let format = formats::detect(name, bytes);
+    if format == Format::JsonLines || bytes.starts_with(b"\xef\xbb\xbf") || bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff")
+    {
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    if text.trim().is_empty() || !is_clean(bytes) {
+        return None;
+    }
+    let meta = match format {
+        Format::Html => formats::html_meta(text),
+        _ => formats::text_meta(head_lines(text, TEXT_META_LINES)),
+    };
+    Some(CachedArticle {
+        format: CachedArticle::format_code(format),
+        size: text.len() as u64,
+        title: meta.title,
+        source: meta.source,
+        date: meta.date,
+        url: meta.url,
+        author: meta.author,
+        hash: content_hash(bytes),
+        line: None,
+    })
+}
+
+/// `text_meta` reads at most this many lines (its HEAD_LINES * 4); more
+/// are passed to stay clear of the limit.
+const TEXT_META_LINES: usize = 400;
+
+/// The first `n` lines of `text` (each with its newline).
+fn head_lines(text: &str, n: usize) -> &str {
+    match memchr::memchr_iter(b'\n', text.as_bytes()).nth(n.saturating_sub(1)) {
+        Some(i) => &text[..=i],
+        None => text,
+    }
+}
+
+/// True when valid UTF-8 `bytes` hold no character that decoding would
+/// change or sanitising would drop: C0 controls but newline and tab (so no
+/// carriage return or escape), DEL, C1 controls (U+0080-U+009F), and the
+/// bidirectional marks, embeddings, overrides and isolates (U+200E, U+200F,
+/// U+202A-U+202E, U+2066-U+2069). Eight bytes at a time while they are all
+/// printable ASCII.
+fn is_clean(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let byte_ok = |i: usize| -> bool {
+        let b = bytes[i];
+        let next = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+        match b {
+            b'\n' | b'\t' => true,
+            0..=0x1f | 0x7f => false,
+            // Valid UTF-8: 0xC2 and 0xE2 here are lead bytes.
+            0xc2 => !(0x80..=0x9f).contains(&next(1)),
+            0xe2 => !matches!((next(1), next(2)), (0x80, 0x8e | 0x8f | 0xaa..=0xae) | (0x81, 0xa6..=0xa9)),
+            _ => true,
+        }
+    };
+    let mut i = 0;
+    while i + 8 <= bytes.len() {
+        let w = u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap_or([0; 8]));
+        // Some byte below 0x20, or above 0x7e: look at each.
+        let low = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let high = (w.wrapping_add(ONES) | w) & HIGH;
+        if (low | high) != 0 && !(i..i + 8).all(byte_ok) {
+            return false;
+        }
+        i += 8;
+    }
+    (i..bytes.len()).all(byte_ok)
 }
 
 /// Files handed to a thread at a time.
 const BATCH: usize = 64;
-
-/// Loads every file, on all cores, in order. Files the index knows
-/// unchanged are not read. Returns the outcomes and how many were read.
-fn load_files(files: &[Found], max: u64, index: Option<&Index>) -> (Vec<Outcome>, usize) {
-    let one = |f: &Found| -> (Outcome, bool) {
-        if f.size <= max {
-            if let Some(e) = index.and_then(|ix| ix.lookup(&index::path_key(&f.path), f.size, f.mtime)) {
-                return (Ok(e.clone()), false);
-            }
-        }
-        (load_file(f, max), true)
-    };
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(files.len().div_ceil(BATCH)).max(1);
-    let next = AtomicUsize::new(0);
-    let run = || {
-        let mut done: Vec<(usize, Vec<(Outcome, bool)>)> = Vec::new();
-        loop {
-            let b = next.fetch_add(1, Ordering::Relaxed);
-            let lo = b * BATCH;
-            if lo >= files.len() {
-                return done;
-            }
-            done.push((b, files[lo..(lo + BATCH).min(files.len())].iter().map(one).collect()));
-        }
-    };
-    let mut batches: Vec<(usize, Vec<(Outcome, bool)>)> = if threads == 1 {
-        run()
-    } else {
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads).map(|_| s.spawn(run)).collect();
-            handles.into_iter().flat_map(|h| h.join().expect("loader thread panicked")).collect()
-        })
-    };
-    batches.sort_unstable_by_key(|(b, _)| *b);
-    let mut fresh = 0;
-    let mut out = Vec::with_capacity(files.len());
-    for (_, batch) in batches {
-        for (o, read) in batch {
-            fresh += usize::from(read);
-            out.push(o);
-        }
-    }
-    (out, fresh)
-}
 
 /// Reads an article's body again, and checks it is the article listed.
 fn reread(path: &Path, hash: &str, line: Option<usize>, max: u64) -> Result<Document, Error> {
@@ -677,5 +803,76 @@ mod tests {
         // Deleting the cache is safe.
         std::fs::remove_dir_all(cache.path()).unwrap();
         assert_eq!(snapshot(&Library::load_indexed(&inputs, &opts, cache.path())), want);
+    }
+
+    /// What the full parse gives, in the list's terms.
+    fn full(name: &str, bytes: &[u8]) -> Vec<CachedArticle> {
+        formats::parse(name, bytes).articles.into_iter().map(listed).collect()
+    }
+
+    #[test]
+    fn the_quick_path_gives_what_the_full_parse_gives() {
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for (name, bytes) in builtin::SEEDS {
+            files.push((name.to_string(), bytes.to_vec()));
+        }
+        for e in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/library")).unwrap() {
+            let p = e.unwrap().path();
+            files.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+        }
+        let long: String = (0..500).map(|i| format!("Line {i} of a long dump.\n")).collect();
+        files.push(("long.txt".into(), format!("Breadcrumb > World\nThe title after it\n{long}").into_bytes()));
+        files.push(("page.html".into(), b"<html><head><title>T \xc3\xa9</title></head><body><h1>x</h1></body></html>".to_vec()));
+        let mut quick = 0;
+        for (name, bytes) in &files {
+            if let Some(a) = quick_parse(name, bytes) {
+                quick += 1;
+                assert_eq!(vec![a], full(name, bytes), "{name}");
+            }
+        }
+        assert!(quick >= 4, "the quick path is taken for clean files");
+        // Files the quick path must leave to the full parse.
+        for bad in [
+            &b"Title\r\nBody\r\n"[..],
+            b"\xef\xbb\xbfTitle\nBody\n",
+            b"Title \x1b[31mred\nBody\n",
+            b"Title\nBody with a C1 \xc2\x9b control\n",
+            b"Title \xe2\x80\xae reversed\nBody\n",
+            b"Title \xe2\x81\xa6 isolate\nBody\n",
+            b"Caf\xe9 latin-1\nBody\n",
+            b"  \n \n",
+            b"{\"title\": \"json\"}\n",
+        ] {
+            assert!(quick_parse("x.txt", bad).is_none(), "{:?}", String::from_utf8_lossy(bad));
+        }
+        // Clean non-ASCII text is fine.
+        let ok = "Ökonomie — „Zitat“ ‹x› 200\u{2011}km\nBody\n".as_bytes();
+        assert_eq!(vec![quick_parse("x.txt", ok).unwrap()], full("x.txt", ok));
+    }
+
+    #[test]
+    fn streaming_reports_every_article_once_in_order_and_can_stop() {
+        let dir = tempfile::tempdir().unwrap();
+        many(dir.path(), 300);
+        let inputs = [Input::Path(dir.path().into())];
+        let mut seen: Vec<(String, String)> = Vec::new();
+        let mut calls = 0;
+        let lib = Library::load_streaming(&inputs, &Options::default(), None, &mut |lib, range| {
+            calls += 1;
+            assert_eq!(range.start, seen.len(), "batches are contiguous");
+            seen.extend(lib.articles[range].iter().map(|a| (a.id.clone(), a.meta.title.clone())));
+            ControlFlow::Continue(())
+        });
+        assert!(calls > 1, "the list arrives in more than one batch");
+        assert_eq!(seen, lib.articles.iter().map(|a| (a.id.clone(), a.meta.title.clone())).collect::<Vec<_>>());
+        let plain = Library::load(&inputs, &Options::default());
+        assert_eq!(snapshot(&lib), snapshot(&plain));
+
+        // Stopping after the first batch: a prefix of the same list.
+        let cache = tempfile::tempdir().unwrap();
+        let part = Library::load_streaming(&inputs, &Options::default(), Some(cache.path()), &mut |_, _| ControlFlow::Break(()));
+        assert!(!part.is_empty() && part.len() < plain.len());
+        assert_eq!(snapshot(&part), snapshot(&plain)[..part.len()].to_vec());
+        assert_eq!(std::fs::read_dir(cache.path()).map(|d| d.count()).unwrap_or(0), 0, "no index from a stopped load");
     }
 }

@@ -130,7 +130,11 @@ pub enum Opened {
 pub struct Index {
     path: PathBuf,
     entries: Vec<FileEntry>,
-    by_path: HashMap<Vec<u8>, usize>,
+    /// xxh3 of each path to its entries (built on the first lookup that the
+    /// walk order does not answer).
+    by_hash: Option<HashMap<u64, Vec<usize>>>,
+    /// Where the next lookup in walk order is expected.
+    cursor: usize,
     pub opened: Opened,
 }
 
@@ -175,8 +179,7 @@ impl Index {
                 None => (Vec::new(), Opened::Rebuilt),
             },
         };
-        let by_path = entries.iter().enumerate().map(|(i, e)| (e.path.clone(), i)).collect();
-        Index { path: path.to_owned(), entries, by_path, opened }
+        Index { path: path.to_owned(), entries, by_hash: None, cursor: 0, opened }
     }
 
     pub fn path(&self) -> &Path {
@@ -192,17 +195,37 @@ impl Index {
         self.entries.is_empty()
     }
 
+    /// Where the entry for `path` is. Files come in the order of the last
+    /// walk, so the entry after the previous one is tried first.
+    fn position(&mut self, path: &[u8]) -> Option<usize> {
+        if self.entries.get(self.cursor).is_some_and(|e| e.path == path) {
+            self.cursor += 1;
+            return Some(self.cursor - 1);
+        }
+        let entries = &self.entries;
+        let map = self.by_hash.get_or_insert_with(|| {
+            let mut m: HashMap<u64, Vec<usize>> = HashMap::with_capacity(entries.len());
+            for (i, e) in entries.iter().enumerate() {
+                m.entry(xxhash_rust::xxh3::xxh3_64(&e.path)).or_default().push(i);
+            }
+            m
+        });
+        let i = *map.get(&xxhash_rust::xxh3::xxh3_64(path))?.iter().find(|&&i| entries[i].path == path)?;
+        self.cursor = i + 1;
+        Some(i)
+    }
+
     /// The entry for a file, if its size and time are what the index saw.
-    pub fn lookup(&self, path: &[u8], size: u64, mtime: Stamp) -> Option<&FileEntry> {
-        let e = &self.entries[*self.by_path.get(path)?];
+    pub fn lookup(&mut self, path: &[u8], size: u64, mtime: Stamp) -> Option<&FileEntry> {
+        let i = self.position(path)?;
+        let e = &self.entries[i];
         (e.size == size && e.mtime == mtime).then_some(e)
     }
 
     /// Moves the entry for a file out of the index, if its size and time
     /// are what the index saw (each entry can be taken once).
     pub fn take(&mut self, path: &Path, size: u64, mtime: Stamp) -> Option<FileEntry> {
-        let key = path_key(path);
-        let i = *self.by_path.get(&key)?;
+        let i = self.position(&path_key(path))?;
         let e = &mut self.entries[i];
         if e.size != size || e.mtime != mtime || e.path.is_empty() {
             return None;
@@ -291,7 +314,7 @@ mod tests {
         assert_eq!(Index::open(&path).opened, Opened::Missing);
         let entries = vec![entry("/a/one.html"), entry("/a/two.txt")];
         Index::open(&path).save(&entries).unwrap();
-        let idx = Index::open(&path);
+        let mut idx = Index::open(&path);
         assert_eq!(idx.opened, Opened::Read);
         assert_eq!(idx.len(), 2);
         let e = idx.lookup(b"/a/two.txt", 123, Stamp { secs: 1_700_000_000, nanos: 5 }).unwrap();
@@ -301,7 +324,6 @@ mod tests {
         assert!(idx.lookup(b"/a/two.txt", 124, Stamp { secs: 1_700_000_000, nanos: 5 }).is_none());
         assert!(idx.lookup(b"/a/two.txt", 123, Stamp { secs: 1_700_000_000, nanos: 6 }).is_none());
         assert!(idx.lookup(b"/a/three.txt", 123, Stamp { secs: 1_700_000_000, nanos: 5 }).is_none());
-        let mut idx = idx;
         let stamp = Stamp { secs: 1_700_000_000, nanos: 5 };
         assert!(idx.take(Path::new("/a/one.html"), 999, stamp).is_none());
         assert_eq!(idx.take(Path::new("/a/one.html"), 123, stamp), Some(entries[0].clone()));

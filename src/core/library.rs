@@ -200,7 +200,10 @@ impl Library {
             slots.push(hit.map(Ok));
         }
         let known = index.as_ref().map_or(0, Index::len);
-        let mut entries: Vec<FileEntry> = Vec::with_capacity(files.len());
+        // The index is rewritten when a file was read or one it knew is gone;
+        // otherwise entries move into the library without copies.
+        let save = index.is_some() && (!misses.is_empty() || known != files.len());
+        let mut entries: Vec<FileEntry> = Vec::with_capacity(if save { files.len() } else { 0 });
         let mut next = 0;
         let stop = AtomicBool::new(false);
         let mut drain = |lib: &mut Library, slots: &mut Vec<Option<Outcome>>, seen: &mut HashMap<String, usize>| {
@@ -208,10 +211,11 @@ impl Library {
             while next < files.len() {
                 let Some(outcome) = slots[next].take() else { break };
                 match outcome {
-                    Ok(entry) => {
+                    Ok(entry) if save => {
                         lib.add_entry(&files[next].path, &entry);
                         entries.push(entry);
                     }
+                    Ok(entry) => lib.add_entry_owned(&files[next].path, entry),
                     Err(e) => lib.problems.push(e.into()),
                 }
                 next += 1;
@@ -255,13 +259,33 @@ impl Library {
             });
         }
         let stopped = stop.load(Ordering::Relaxed);
-        if let Some(index) = index.filter(|_| !stopped) {
-            // Rewrite when a file was read or one the index knew is gone.
-            if !misses.is_empty() || known != entries.len() {
-                let _ = index.save(&entries);
-            }
+        if let Some(index) = index.filter(|_| save && !stopped) {
+            let _ = index.save(&entries);
         }
         lib
+    }
+
+    /// One file's articles and problems, into the library, moved.
+    fn add_entry_owned(&mut self, path: &Path, entry: FileEntry) {
+        let origin = sanitize_line(&path.display().to_string());
+        for message in entry.problems {
+            self.problems.push(Problem { origin: origin.clone(), message });
+        }
+        for a in entry.articles {
+            let line = a.line.map(|l| l as usize);
+            self.articles.push(Article {
+                id: a.hash[..12.min(a.hash.len())].to_owned(),
+                origin: match line {
+                    Some(n) => format!("{origin}:{n}"),
+                    None => origin.clone(),
+                },
+                format: a.format(),
+                meta: Meta { title: a.title, source: a.source, date: a.date, url: a.url, author: a.author },
+                size: a.size as usize,
+            });
+            self.bodies.push(Body::File { path: path.to_owned(), hash: a.hash, line });
+            self.docs.push(OnceLock::new());
+        }
     }
 
     /// One file's articles and problems, into the library.
@@ -421,14 +445,22 @@ fn walk(dir: &Path, visiting: &mut HashSet<(u64, u64)>, files: &mut Vec<Found>, 
             return problems.push(Error::io(dir, e).into());
         }
     };
-    let mut entries: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    // Sorting by name is sorting by path within one folder, and cheaper.
+    let mut entries: Vec<(std::ffi::OsString, std::fs::DirEntry)> = entries.filter_map(|e| e.ok().map(|e| (e.file_name(), e))).collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, entry) in entries {
+        let name = name.to_string_lossy();
         if name.starts_with('.') {
             continue;
         }
-        match std::fs::metadata(&p) {
+        let p = entry.path();
+        // The entry's own metadata (no path lookup) unless it is a symlink,
+        // which is followed.
+        let meta = match entry.file_type() {
+            Ok(t) if !t.is_symlink() => entry.metadata(),
+            _ => std::fs::metadata(&p),
+        };
+        match meta {
             Ok(m) if m.is_dir() => walk(&p, visiting, files, problems),
             Ok(m) => {
                 let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
@@ -776,7 +808,7 @@ mod tests {
         assert!(!titles.contains(&"Markdown title 1"));
         assert!(!titles.contains(&"Page title 2"));
         assert!(titles.contains(&"Brand new article"));
-        let ix = Index::open(&index_file);
+        let mut ix = Index::open(&index_file);
         // 40 article files and an empty one; one deleted, one added.
         assert_eq!(ix.len(), 41);
         assert!(ix.lookup(&index::path_key(&lib_dir.join("d2/00002.html")), 0, Stamp::default()).is_none());

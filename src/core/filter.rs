@@ -84,6 +84,31 @@ fn has_subsequence(hay: &[u8], needle: &[u8]) -> bool {
     true
 }
 
+/// The part of `item` that decides the skim score of `query`: from the
+/// character before the first occurrence of the query's first character to
+/// the last occurrence of its last character. The matcher's scores do not
+/// depend on where a match starts (no leading-gap penalty), the bonus of a
+/// character depends only on it and the one before it, and nothing after the
+/// last possible end of a match is read, so the score over the window is the
+/// score over the whole item, for less work. (Positions would be shifted:
+/// [`Query::positions`] uses the whole item.)
+#[inline]
+fn scoring_window<'a>(item: &'a str, query: &str) -> &'a str {
+    let (Some(first), Some(last)) = (query.chars().next(), query.chars().next_back()) else {
+        return item;
+    };
+    let (Some(start), Some(end)) = (item.find(first), item.rfind(last)) else {
+        return item;
+    };
+    let start = item[..start].char_indices().next_back().map_or(0, |(i, _)| i);
+    let end = end + last.len_utf8();
+    if start < end {
+        &item[start..end]
+    } else {
+        item
+    }
+}
+
 /// A compiled query, reusable over many items (and across threads).
 pub struct Query {
     folded: String,
@@ -121,7 +146,7 @@ impl Query {
         if !has_subsequence(folded_item.as_bytes(), self.folded.as_bytes()) {
             return None;
         }
-        self.matcher.fuzzy_match(folded_item, &self.folded)
+        self.matcher.fuzzy_match(scoring_window(folded_item, &self.folded), &self.folded)
     }
 
     /// Character positions in `item` that the query matched, for highlighting.
@@ -716,6 +741,22 @@ mod tests {
         assert_eq!(r.total, want.len());
         assert_eq!(r.top, want[..20.min(want.len())].to_vec());
         drop(worker);
+    }
+
+    #[test]
+    fn the_scoring_window_keeps_the_score() {
+        let matcher = SkimMatcherV2::default().respect_case();
+        let mut rng = Rng(11);
+        let items = titles(&mut rng, 4000);
+        let alphabet: Vec<char> = "abcdeilmnorstuzöéł ".chars().collect();
+        for _ in 0..300 {
+            let q: String = (0..1 + rng.below(5)).map(|_| alphabet[rng.below(alphabet.len())]).collect();
+            let q = fold(q.trim());
+            for item in &items {
+                let item = fold(item);
+                assert_eq!(matcher.fuzzy_match(scoring_window(&item, &q), &q), matcher.fuzzy_match(&item, &q), "{q:?} in {item:?}");
+            }
+        }
     }
 
     #[test]

@@ -164,30 +164,34 @@ impl Library {
         let mut lib = Library { max_size: opts.max_size, ..Library::default() };
         let mut seen: HashMap<String, usize> = HashMap::new();
         let mut files: Vec<Found> = Vec::new();
-        for input in inputs {
-            match input {
-                Input::Stdin => {
-                    let mut bytes = Vec::new();
-                    let limit = opts.max_size;
-                    match std::io::stdin().lock().take(limit + 1).read_to_end(&mut bytes) {
-                        Ok(_) if bytes.len() as u64 > limit => {
-                            lib.problems.push(Problem::from(Error::TooLarge { path: "<stdin>".into(), size: bytes.len() as u64, limit }))
+        // The index is read on another thread while this one walks.
+        let paths: Vec<PathBuf> = inputs.iter().filter_map(|i| if let Input::Path(p) = i { Some(p.clone()) } else { None }).collect();
+        let mut index = std::thread::scope(|s| {
+            let index = cache_dir.map(|dir| s.spawn(|| Index::open(&index::index_path(dir, &paths))));
+            for input in inputs {
+                match input {
+                    Input::Stdin => {
+                        let mut bytes = Vec::new();
+                        let limit = opts.max_size;
+                        match std::io::stdin().lock().take(limit + 1).read_to_end(&mut bytes) {
+                            Ok(_) if bytes.len() as u64 > limit => lib.problems.push(Problem::from(Error::TooLarge {
+                                path: "<stdin>".into(),
+                                size: bytes.len() as u64,
+                                limit,
+                            })),
+                            Ok(_) => lib.add_in_memory("<stdin>", "stdin", &bytes),
+                            Err(e) => lib.problems.push(Error::io("<stdin>", e).into()),
                         }
-                        Ok(_) => lib.add_in_memory("<stdin>", "stdin", &bytes),
-                        Err(e) => lib.problems.push(Error::io("<stdin>", e).into()),
                     }
+                    Input::Path(p) => discover(p, &mut files, &mut lib.problems),
                 }
-                Input::Path(p) => discover(p, &mut files, &mut lib.problems),
             }
-        }
+            index.map(|h| h.join().expect("index thread panicked"))
+        });
         lib.dedupe_from(0, &mut seen);
         if !lib.articles.is_empty() && on_batch(&lib, 0..lib.articles.len()).is_break() {
             return lib;
         }
-        let mut index = cache_dir.map(|dir| {
-            let paths: Vec<PathBuf> = inputs.iter().filter_map(|i| if let Input::Path(p) = i { Some(p.clone()) } else { None }).collect();
-            Index::open(&index::index_path(dir, &paths))
-        });
         // Index hits need no reading; the rest is read and parsed on every
         // core while this thread puts the results in discovery order.
         let mut slots: Vec<Option<Outcome>> = Vec::with_capacity(files.len());

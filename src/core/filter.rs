@@ -273,6 +273,8 @@ pub struct Filterer {
     stack: Vec<Level>,
     query: Query,
     threads: usize,
+    /// Below this many candidates a scan stays on one thread.
+    parallel_min: usize,
 }
 
 impl Filterer {
@@ -311,7 +313,7 @@ impl Filterer {
 
     fn from_folded(folded: TitleBuf) -> Self {
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        Filterer { folded, stack: Vec::new(), query: Query::new(""), threads }
+        Filterer { folded, stack: Vec::new(), query: Query::new(""), threads, parallel_min: PARALLEL_MIN }
     }
 
     /// Sets how many threads a large scan may use (at least one).
@@ -369,7 +371,7 @@ impl Filterer {
     fn scan(&self, q: &Query, cancel: Cancel<'_>) -> Result<Vec<Match>, Cancelled> {
         let prev: Option<&[Match]> = self.stack.last().map(|l| l.matches.as_slice());
         let n = prev.map_or(self.folded.len(), <[Match]>::len);
-        let threads = if n >= PARALLEL_MIN { self.threads.min(n / (PARALLEL_MIN / 2)).max(1) } else { 1 };
+        let threads = if n >= self.parallel_min { self.threads.min(n / (self.parallel_min / 2).max(1)).max(1) } else { 1 };
         let work = |lo: usize, hi: usize| -> Result<Vec<Match>, Cancelled> {
             let mut out = Vec::new();
             for start in (lo..hi).step_by(CANCEL_EVERY) {
@@ -648,21 +650,24 @@ mod tests {
     #[test]
     fn incremental_typing_and_backspace_equal_filtering_from_scratch() {
         let mut rng = Rng(0x5eed);
-        let items = titles(&mut rng, 3000);
+        let items = titles(&mut rng, 1200);
         let alphabet: Vec<char> = "abcdeilmnorstuzöéł ".chars().collect();
-        for threads in [1, 2] {
-            let mut f = Filterer::new(&items).with_threads(threads);
-            let mut typed = String::new();
-            for _ in 0..400 {
-                if !typed.is_empty() && rng.below(3) == 0 {
-                    typed.pop();
-                } else if typed.chars().count() < 8 {
-                    typed.push(alphabet[rng.below(alphabet.len())]);
-                } else {
-                    typed.clear();
-                }
+        // One engine on one thread, one splitting every scan over two.
+        let mut serial = Filterer::new(&items).with_threads(1);
+        let mut parallel = Filterer::new(&items).with_threads(2);
+        parallel.parallel_min = 64;
+        let mut typed = String::new();
+        for _ in 0..200 {
+            if !typed.is_empty() && rng.below(3) == 0 {
+                typed.pop();
+            } else if typed.chars().count() < 8 {
+                typed.push(alphabet[rng.below(alphabet.len())]);
+            } else {
+                typed.clear();
+            }
+            let want = reference(&typed, &items);
+            for f in [&mut serial, &mut parallel] {
                 f.set_query(&typed);
-                let want = reference(&typed, &items);
                 assert_eq!(f.sorted(), want, "query {typed:?}");
                 assert_eq!(f.count(), want.len());
             }
@@ -672,10 +677,11 @@ mod tests {
     #[test]
     fn parallel_scan_equals_serial_scan() {
         let mut rng = Rng(77);
-        let items = titles(&mut rng, PARALLEL_MIN * 2 + 123);
+        let items = titles(&mut rng, 4123);
         for q in ["o", "ob", "st", "zü", "ökon"] {
             let mut one = Filterer::new(&items).with_threads(1);
             let mut two = Filterer::new(&items).with_threads(2);
+            two.parallel_min = 100;
             one.set_query(q);
             two.set_query(q);
             assert_eq!(one.sorted(), two.sorted(), "query {q:?}");
@@ -716,7 +722,7 @@ mod tests {
     #[test]
     fn the_worker_reports_the_newest_query() {
         let mut rng = Rng(3);
-        let items = titles(&mut rng, 50_000);
+        let items = titles(&mut rng, 8_000);
         let (tx, rx) = mpsc::channel();
         let worker = FilterWorker::spawn(Filterer::new(&items), 20, move |r| {
             let _ = tx.send(r);
@@ -747,9 +753,9 @@ mod tests {
     fn the_scoring_window_keeps_the_score() {
         let matcher = SkimMatcherV2::default().respect_case();
         let mut rng = Rng(11);
-        let items = titles(&mut rng, 4000);
+        let items = titles(&mut rng, 800);
         let alphabet: Vec<char> = "abcdeilmnorstuzöéł ".chars().collect();
-        for _ in 0..300 {
+        for _ in 0..120 {
             let q: String = (0..1 + rng.below(5)).map(|_| alphabet[rng.below(alphabet.len())]).collect();
             let q = fold(q.trim());
             for item in &items {

@@ -2,6 +2,7 @@
 //! `filter`, `check`. Output goes through one writer so a closed pipe
 //! (`byline list | head`) ends the command quietly.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -300,30 +301,20 @@ fn read_lines(file: &str) -> Result<TitleBuf> {
     } else {
         std::fs::read(PathBuf::from(file)).with_context(|| format!("{}: cannot read", sanitize_line(file)))?
     };
-    let mut lines = TitleBuf::with_capacity(bytes.len() / 40, bytes.len());
-    let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
-    if body.is_empty() {
-        return Ok(lines);
-    }
-    match std::str::from_utf8(body) {
-        Ok(text) => {
-            for line in text.split('\n') {
-                let line = line.strip_suffix('\r').unwrap_or(line);
-                if is_plain_line(line) {
-                    lines.push(line);
-                } else {
-                    lines.push(&sanitize_line(line));
+    Ok(match std::str::from_utf8(&bytes) {
+        Ok(text) => TitleBuf::from_lines(text, |l| if is_plain_line(l) { Cow::Borrowed(l) } else { Cow::Owned(sanitize_line(l)) }),
+        Err(_) => {
+            let mut lines = TitleBuf::new();
+            let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+            if !bytes.is_empty() {
+                for line in body.split(|&b| b == b'\n') {
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    lines.push(&sanitize_line(&String::from_utf8_lossy(line)));
                 }
             }
+            lines
         }
-        Err(_) => {
-            for line in body.split(|&b| b == b'\n') {
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                lines.push(&sanitize_line(&String::from_utf8_lossy(line)));
-            }
-        }
-    }
-    Ok(lines)
+    })
 }
 
 pub fn print_list(lib: &Library, out: &mut dyn Write, json: bool) -> io::Result<()> {

@@ -201,6 +201,40 @@ impl TitleBuf {
         self.starts.push(self.text.len());
     }
 
+    /// One item per line of `text` (a final newline ends the last line, it
+    /// does not start an empty one; a carriage return before a newline is
+    /// dropped), each passed through `clean`. Large texts are split on two
+    /// threads; the order is kept.
+    pub fn from_lines<F>(text: &str, clean: F) -> TitleBuf
+    where
+        F: for<'a> Fn(&'a str) -> std::borrow::Cow<'a, str> + Sync,
+    {
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        if body.is_empty() && text.is_empty() {
+            return TitleBuf::new();
+        }
+        let part = |part: &str| {
+            let mut b = TitleBuf::with_capacity(part.len() / 48, part.len());
+            for line in part.split('\n') {
+                b.push(&clean(line.strip_suffix('\r').unwrap_or(line)));
+            }
+            b
+        };
+        let mid = body.len() / 2;
+        let split = if body.len() >= 1 << 20 { memchr::memchr(b'\n', &body.as_bytes()[mid..]).map(|i| mid + i) } else { None };
+        match split {
+            None => part(body),
+            Some(at) => {
+                let (mut a, b) = std::thread::scope(|s| {
+                    let second = s.spawn(|| part(&body[at + 1..]));
+                    (part(&body[..at]), second.join().expect("line thread panicked"))
+                });
+                a.append(&b);
+                a
+            }
+        }
+    }
+
     /// Appends every item of `other`.
     pub fn append(&mut self, other: &TitleBuf) {
         let base = self.text.len();
@@ -782,6 +816,18 @@ mod tests {
         assert_eq!(b.iter().collect::<Vec<_>>(), vec!["a", "", "ßé"]);
         b.append(&["x", "Ω"].into_iter().collect());
         assert_eq!(b.iter().collect::<Vec<_>>(), vec!["a", "", "ßé", "x", "Ω"]);
+    }
+
+    #[test]
+    fn lines_split_on_two_threads_keep_their_order() {
+        let text: String = (0..200_000).map(|i| format!("Line {i}\r\n")).collect();
+        let b = TitleBuf::from_lines(&text, |l| std::borrow::Cow::Borrowed(l));
+        assert_eq!(b.len(), 200_000);
+        assert!(b.iter().enumerate().all(|(i, l)| l == format!("Line {i}")));
+        let b = TitleBuf::from_lines("a\n\nb", |l| std::borrow::Cow::Owned(l.to_uppercase()));
+        assert_eq!(b.iter().collect::<Vec<_>>(), vec!["A", "", "B"]);
+        assert!(TitleBuf::from_lines("", |l| std::borrow::Cow::Borrowed(l)).is_empty());
+        assert_eq!(TitleBuf::from_lines("\n", |l| std::borrow::Cow::Borrowed(l)).len(), 1);
     }
 
     #[test]

@@ -244,8 +244,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
                 writeln!(out)?;
             } else {
                 for m in &matches {
-                    out.write_all(items.get(m.index).as_bytes())?;
-                    out.write_all(b"\n")?;
+                    out.write_all(items.line(m.index).as_bytes())?;
                 }
             }
             Ok(outcome(&problems))
@@ -301,9 +300,10 @@ fn read_lines(file: &str) -> Result<TitleBuf> {
     } else {
         std::fs::read(PathBuf::from(file)).with_context(|| format!("{}: cannot read", sanitize_line(file)))?
     };
-    Ok(match std::str::from_utf8(&bytes) {
+    Ok(match String::from_utf8(bytes) {
         Ok(text) => TitleBuf::from_lines(text, |l| if is_plain_line(l) { Cow::Borrowed(l) } else { Cow::Owned(sanitize_line(l)) }),
-        Err(_) => {
+        Err(e) => {
+            let bytes = e.into_bytes();
             let mut lines = TitleBuf::new();
             let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
             if !bytes.is_empty() {

@@ -211,8 +211,18 @@ impl Library {
         let mut next = 0;
         let stop = AtomicBool::new(false);
         let mut drain = |lib: &mut Library, slots: &mut Vec<Option<Outcome>>, seen: &mut HashMap<String, usize>| {
-            let start = lib.articles.len();
+            let mut start = lib.articles.len();
             while next < files.len() {
+                // Report in runs of a few thousand, so that the first rows
+                // show at once even when the whole index is ready.
+                if lib.articles.len() - start >= REPORT_EVERY {
+                    lib.dedupe_from(start, seen);
+                    if on_batch(lib, start..lib.articles.len()).is_break() {
+                        stop.store(true, Ordering::Relaxed);
+                        return;
+                    }
+                    start = lib.articles.len();
+                }
                 let Some(outcome) = slots[next].take() else { break };
                 match outcome {
                     Ok(entry) if save => {
@@ -603,6 +613,9 @@ fn is_clean(bytes: &[u8]) -> bool {
     }
     (i..bytes.len()).all(byte_ok)
 }
+
+/// Articles reported at most at a time by [`Library::load_streaming`].
+const REPORT_EVERY: usize = 2048;
 
 /// Files handed to a thread at a time.
 const BATCH: usize = 64;

@@ -6,6 +6,7 @@
 #   RUNS=3 scripts/bench.sh filter
 #   scripts/bench.sh library
 #   scripts/bench.sh keystrokes   # criterion per-keystroke bench, summarised
+#   scripts/bench.sh keystroke-table  # the summary of the last such run
 #
 # Data goes to target/bench-data (never committed): 1,000,000 titles
 # recombined from ${BYLINE_SHARED:-../shared}/corpus/titles/, and synthetic
@@ -144,21 +145,27 @@ library_bench() {
 keystroke_bench() {
     echo "== cargo bench --bench filter (several minutes)" >&2
     cargo bench --quiet --bench filter >/dev/null
+    keystroke_table
+}
+
+# The table of the last `cargo bench --bench filter` run.
+keystroke_table() {
     echo
-    echo "### Per keystroke, typing \"police cou\" (criterion medians, ms)"
+    echo "### Per keystroke, typing \"police cou\" (criterion medians, ms; cpu_ rows: CPU time of all threads)"
     load_note
     echo
-    for size in 100k 1M; do
+    for size in 100k 1M cpu_100k cpu_1M; do
         local line="| $size |" xs=""
         for k in 1 2 3 4 5 6 7 8 9 10; do
             local f=target/criterion/keystroke_$size/$k/new/estimates.json v
-            v=$(sed -n 's/.*"median":{[^}]*"point_estimate":\([0-9.e+-]*\).*/\1/p' "$f" | awk '{printf "%.1f", $1 / 1e6}')
+            v=$(sed -n 's/.*"median":{"confidence_interval":{[^}]*},"point_estimate":\([0-9.e+-]*\).*/\1/p' "$f" | awk '{printf "%.1f", $1 / 1e6}')
             line="$line $v |"
             xs="$xs $v"
         done
         local med scratch
         med=$(echo "$xs" | tr ' ' '\n' | grep -v '^$' | sort -g | awk '{a[NR]=$1} END {printf "%.1f", (a[5]+a[6])/2}')
-        scratch=$(sed -n 's/.*"median":{[^}]*"point_estimate":\([0-9.e+-]*\).*/\1/p' "target/criterion/scratch_$size/full/new/estimates.json" | awk '{printf "%.1f", $1 / 1e6}')
+        scratch=$(sed -n 's/.*"median":{"confidence_interval":{[^}]*},"point_estimate":\([0-9.e+-]*\).*/\1/p' "target/criterion/scratch_${size#cpu_}/full/new/estimates.json" 2>/dev/null | awk '{printf "%.1f", $1 / 1e6}')
+        case $size in cpu_*) scratch="(wall) $scratch" ;; esac
         echo "$line **$med** | $scratch |"
     done | { echo "| titles | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | median | from scratch (ref) |"; echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"; cat; }
 }
@@ -167,6 +174,7 @@ case "$WHAT" in
     filter) filter_bench ;;
     library) library_bench ;;
     keystrokes) keystroke_bench ;;
+    keystroke-table) keystroke_table ;;
     all) filter_bench; library_bench; keystroke_bench ;;
     *) echo "usage: scripts/bench.sh [all|filter|library|keystrokes]" >&2; exit 2 ;;
 esac

@@ -129,6 +129,13 @@ pub enum Opened {
 #[derive(Debug)]
 pub struct Index {
     path: PathBuf,
+    /// The checked payload; entries are decoded from it as lookups need them.
+    payload: Vec<u8>,
+    /// Where the next undecoded entry starts in `payload`.
+    offset: usize,
+    /// How many entries the payload holds.
+    total: usize,
+    /// The entries decoded so far, in order.
     entries: Vec<FileEntry>,
     /// xxh3 of each path to its entries (built on the first lookup that the
     /// walk order does not answer).
@@ -172,14 +179,51 @@ pub fn index_path(dir: &Path, inputs: &[PathBuf]) -> PathBuf {
 impl Index {
     /// Reads the index at `path`; anything wrong with it gives an empty one.
     pub fn open(path: &Path) -> Index {
-        let (entries, opened) = match std::fs::read(path) {
-            Err(_) => (Vec::new(), Opened::Missing),
-            Ok(bytes) => match decode(&bytes) {
-                Some(p) => (p.entries, Opened::Read),
-                None => (Vec::new(), Opened::Rebuilt),
-            },
+        let mut ix = Index {
+            path: path.to_owned(),
+            payload: Vec::new(),
+            offset: 0,
+            total: 0,
+            entries: Vec::new(),
+            by_hash: None,
+            cursor: 0,
+            opened: Opened::Missing,
         };
-        Index { path: path.to_owned(), entries, by_hash: None, cursor: 0, opened }
+        let Ok(mut bytes) = std::fs::read(path) else { return ix };
+        match checked_payload(&bytes).and_then(|p| postcard::take_from_bytes::<usize>(p).ok()) {
+            Some((total, rest)) => {
+                ix.offset = bytes.len() - rest.len() - HEADER;
+                ix.total = total;
+                ix.payload = bytes.split_off(HEADER);
+                ix.opened = Opened::Read;
+            }
+            None => ix.opened = Opened::Rebuilt,
+        }
+        ix
+    }
+
+    /// Decodes one more entry; false when there is none (or it is unreadable,
+    /// which ends the index there: the files after it are read again).
+    fn decode_next(&mut self) -> bool {
+        if self.entries.len() >= self.total {
+            return false;
+        }
+        match postcard::take_from_bytes::<FileEntry>(&self.payload[self.offset..]) {
+            Ok((e, rest)) => {
+                self.offset = self.payload.len() - rest.len();
+                self.entries.push(e);
+                true
+            }
+            Err(_) => {
+                self.total = self.entries.len();
+                false
+            }
+        }
+    }
+
+    /// Every entry as it was read, including those taken since.
+    pub fn original_entries(&self) -> Vec<FileEntry> {
+        postcard::from_bytes::<Payload>(&self.payload).map(|p| p.entries).unwrap_or_default()
     }
 
     pub fn path(&self) -> &Path {
@@ -188,20 +232,24 @@ impl Index {
 
     /// How many files the index held when it was read.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.total
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.total == 0
     }
 
     /// Where the entry for `path` is. Files come in the order of the last
     /// walk, so the entry after the previous one is tried first.
     fn position(&mut self, path: &[u8]) -> Option<usize> {
+        if self.cursor == self.entries.len() {
+            self.decode_next();
+        }
         if self.entries.get(self.cursor).is_some_and(|e| e.path == path) {
             self.cursor += 1;
             return Some(self.cursor - 1);
         }
+        while self.decode_next() {}
         let entries = &self.entries;
         let map = self.by_hash.get_or_insert_with(|| {
             let mut m: HashMap<u64, Vec<usize>> = HashMap::with_capacity(entries.len());
@@ -223,14 +271,18 @@ impl Index {
     }
 
     /// Moves the entry for a file out of the index, if its size and time
-    /// are what the index saw (each entry can be taken once).
-    pub fn take(&mut self, path: &Path, size: u64, mtime: Stamp) -> Option<FileEntry> {
+    /// are what the index saw (each entry can be taken once), with its
+    /// position (see [`Index::original_entries`]).
+    pub fn take(&mut self, path: &Path, size: u64, mtime: Stamp) -> Option<(usize, FileEntry)> {
         let i = self.position(&path_key(path))?;
         let e = &mut self.entries[i];
         if e.size != size || e.mtime != mtime || e.path.is_empty() {
             return None;
         }
-        Some(std::mem::replace(e, FileEntry { path: Vec::new(), size: 0, mtime: Stamp::default(), articles: vec![], problems: vec![] }))
+        Some((
+            i,
+            std::mem::replace(e, FileEntry { path: Vec::new(), size: 0, mtime: Stamp::default(), articles: vec![], problems: vec![] }),
+        ))
     }
 
     /// Replaces the index on disk with `entries` (the files loaded now).
@@ -270,17 +322,16 @@ fn encode(entries: &[FileEntry]) -> Vec<u8> {
     out
 }
 
-fn decode(bytes: &[u8]) -> Option<Payload> {
+/// The payload, if the header is ours, of this version, and the checksum
+/// matches.
+fn checked_payload(bytes: &[u8]) -> Option<&[u8]> {
     if bytes.len() < HEADER || &bytes[..8] != MAGIC {
         return None;
     }
     let version = u32::from_le_bytes(bytes[8..12].try_into().ok()?);
     let sum = u64::from_le_bytes(bytes[12..20].try_into().ok()?);
     let payload = &bytes[HEADER..];
-    if version != VERSION || xxhash_rust::xxh3::xxh3_64(payload) != sum {
-        return None;
-    }
-    postcard::from_bytes(payload).ok()
+    (version == VERSION && xxhash_rust::xxh3::xxh3_64(payload) == sum).then_some(payload)
 }
 
 #[cfg(test)]
@@ -326,7 +377,8 @@ mod tests {
         assert!(idx.lookup(b"/a/three.txt", 123, Stamp { secs: 1_700_000_000, nanos: 5 }).is_none());
         let stamp = Stamp { secs: 1_700_000_000, nanos: 5 };
         assert!(idx.take(Path::new("/a/one.html"), 999, stamp).is_none());
-        assert_eq!(idx.take(Path::new("/a/one.html"), 123, stamp), Some(entries[0].clone()));
+        assert_eq!(idx.take(Path::new("/a/one.html"), 123, stamp), Some((0, entries[0].clone())));
+        assert_eq!(idx.original_entries(), entries, "taking does not lose entries for a rewrite");
         assert_eq!(idx.take(Path::new("/a/one.html"), 123, stamp), None, "taken once");
     }
 

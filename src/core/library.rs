@@ -192,27 +192,25 @@ impl Library {
         if !lib.articles.is_empty() && on_batch(&lib, 0..lib.articles.len()).is_break() {
             return lib;
         }
-        // Index hits need no reading; the rest is read and parsed on every
+        // Index hits need no reading: they are listed while the walk order
+        // is checked against the index. The rest is read and parsed on every
         // core while this thread puts the results in discovery order.
         let mut slots: Vec<Option<Outcome>> = Vec::with_capacity(files.len());
+        // For each file, where its entry is in the index (a hit) or not.
+        let mut hit_at: Vec<Option<usize>> = Vec::with_capacity(files.len());
+        // Entries of the files read now, for the index.
+        let mut fresh: Vec<(usize, FileEntry)> = Vec::new();
         let mut misses: Vec<usize> = Vec::new();
-        for (i, f) in files.iter().enumerate() {
-            let hit = if f.size <= opts.max_size { index.as_mut().and_then(|ix| ix.take(&f.path, f.size, f.mtime)) } else { None };
-            if hit.is_none() {
-                misses.push(i);
-            }
-            slots.push(hit.map(Ok));
-        }
-        let known = index.as_ref().map_or(0, Index::len);
-        // The index is rewritten when a file was read or one it knew is gone;
-        // otherwise entries move into the library without copies.
-        let save = index.is_some() && (!misses.is_empty() || known != files.len());
-        let mut entries: Vec<FileEntry> = Vec::with_capacity(if save { files.len() } else { 0 });
         let mut next = 0;
         let stop = AtomicBool::new(false);
-        let mut drain = |lib: &mut Library, slots: &mut Vec<Option<Outcome>>, seen: &mut HashMap<String, usize>| {
+        let keep_fresh = index.is_some();
+        let mut drain = |lib: &mut Library,
+                         slots: &mut Vec<Option<Outcome>>,
+                         hit_at: &[Option<usize>],
+                         fresh: &mut Vec<(usize, FileEntry)>,
+                         seen: &mut HashMap<String, usize>| {
             let mut start = lib.articles.len();
-            while next < files.len() {
+            while next < slots.len() {
                 // Report in runs of a few thousand, so that the first rows
                 // show at once even when the whole index is ready.
                 if lib.articles.len() - start >= REPORT_EVERY {
@@ -225,9 +223,9 @@ impl Library {
                 }
                 let Some(outcome) = slots[next].take() else { break };
                 match outcome {
-                    Ok(entry) if save => {
+                    Ok(entry) if hit_at[next].is_none() && keep_fresh => {
                         lib.add_entry(&files[next].path, &entry);
-                        entries.push(entry);
+                        fresh.push((next, entry));
                     }
                     Ok(entry) => lib.add_entry_owned(&files[next].path, entry),
                     Err(e) => lib.problems.push(e.into()),
@@ -239,8 +237,28 @@ impl Library {
                 stop.store(true, Ordering::Relaxed);
             }
         };
-        drain(&mut lib, &mut slots, &mut seen);
-        if !misses.is_empty() {
+        for (i, f) in files.iter().enumerate() {
+            let hit = if f.size <= opts.max_size { index.as_mut().and_then(|ix| ix.take(&f.path, f.size, f.mtime)) } else { None };
+            match hit {
+                Some((at, entry)) => {
+                    hit_at.push(Some(at));
+                    slots.push(Some(Ok(entry)));
+                }
+                None => {
+                    hit_at.push(None);
+                    slots.push(None);
+                    misses.push(i);
+                }
+            }
+            if (i + 1) % REPORT_EVERY == 0 && !stop.load(Ordering::Relaxed) {
+                drain(&mut lib, &mut slots, &hit_at, &mut fresh, &mut seen);
+            }
+        }
+        if stop.load(Ordering::Relaxed) {
+            return lib;
+        }
+        drain(&mut lib, &mut slots, &hit_at, &mut fresh, &mut seen);
+        if !misses.is_empty() && !stop.load(Ordering::Relaxed) {
             let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(misses.len().div_ceil(BATCH)).max(1);
             let next_batch = AtomicUsize::new(0);
             let (tx, rx) = std::sync::mpsc::channel::<Vec<(usize, Outcome)>>();
@@ -265,7 +283,7 @@ impl Library {
                     for (i, outcome) in batch {
                         slots[i] = Some(outcome);
                     }
-                    drain(&mut lib, &mut slots, &mut seen);
+                    drain(&mut lib, &mut slots, &hit_at, &mut fresh, &mut seen);
                     if stop.load(Ordering::Relaxed) {
                         break;
                     }
@@ -273,8 +291,23 @@ impl Library {
             });
         }
         let stopped = stop.load(Ordering::Relaxed);
-        if let Some(index) = index.filter(|_| save && !stopped) {
-            let _ = index.save(&entries);
+        if let Some(index) = index.filter(|_| !stopped) {
+            // Rewrite when a file was read or one the index knew is gone.
+            let hits = hit_at.iter().flatten().count();
+            if !misses.is_empty() || hits != index.len() {
+                let mut original: Vec<Option<FileEntry>> =
+                    if hits > 0 { index.original_entries().into_iter().map(Some).collect() } else { vec![] };
+                let mut fresh = fresh.into_iter().peekable();
+                let mut entries = Vec::with_capacity(files.len());
+                for (i, at) in hit_at.iter().enumerate() {
+                    if let Some(e) = at.and_then(|at| original.get_mut(at)).and_then(Option::take) {
+                        entries.push(e);
+                    } else if fresh.peek().is_some_and(|(j, _)| *j == i) {
+                        entries.extend(fresh.next().map(|(_, e)| e));
+                    }
+                }
+                let _ = index.save(&entries);
+            }
         }
         lib
     }
@@ -462,18 +495,28 @@ fn walk(dir: &Path, visiting: &mut HashSet<(u64, u64)>, files: &mut Vec<Found>, 
     // Sorting by name is sorting by path within one folder, and cheaper.
     let mut entries: Vec<(std::ffi::OsString, std::fs::DirEntry)> = entries.filter_map(|e| e.ok().map(|e| (e.file_name(), e))).collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, entry) in entries {
+    let entries: Vec<(std::ffi::OsString, std::fs::DirEntry)> =
+        entries.into_iter().filter(|(n, _)| !n.to_string_lossy().starts_with('.')).collect();
+    // The entry's own metadata (no path lookup) unless it is a symlink,
+    // which is followed; a large folder is stat'ed on two threads.
+    let stat = |entry: &std::fs::DirEntry| match entry.file_type() {
+        Ok(t) if !t.is_symlink() => entry.metadata(),
+        _ => std::fs::metadata(entry.path()),
+    };
+    let metas: Vec<std::io::Result<std::fs::Metadata>> = if entries.len() >= 512 {
+        let mid = entries.len() / 2;
+        std::thread::scope(|s| {
+            let second = s.spawn(|| entries[mid..].iter().map(|(_, e)| stat(e)).collect::<Vec<_>>());
+            let mut first: Vec<_> = entries[..mid].iter().map(|(_, e)| stat(e)).collect();
+            first.extend(second.join().expect("stat thread panicked"));
+            first
+        })
+    } else {
+        entries.iter().map(|(_, e)| stat(e)).collect()
+    };
+    for ((name, entry), meta) in entries.into_iter().zip(metas) {
         let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
         let p = entry.path();
-        // The entry's own metadata (no path lookup) unless it is a symlink,
-        // which is followed.
-        let meta = match entry.file_type() {
-            Ok(t) if !t.is_symlink() => entry.metadata(),
-            _ => std::fs::metadata(&p),
-        };
         match meta {
             Ok(m) if m.is_dir() => walk(&p, visiting, files, problems),
             Ok(m) => {
@@ -828,6 +871,11 @@ mod tests {
         let mut ix = Index::open(&index_file);
         // 40 article files and an empty one; one deleted, one added.
         assert_eq!(ix.len(), 41);
+        // The rewritten index (unchanged entries carried over, new ones
+        // added) gives the same library again, without reading a file.
+        let again = Library::load_indexed(&inputs, &opts, cache.path());
+        assert_eq!(snapshot(&again), snapshot(&after));
+        assert_eq!(again.problems, after.problems);
         assert!(ix.lookup(&index::path_key(&lib_dir.join("d2/00002.html")), 0, Stamp::default()).is_none());
     }
 
@@ -923,5 +971,20 @@ mod tests {
         assert!(!part.is_empty() && part.len() < plain.len());
         assert_eq!(snapshot(&part), snapshot(&plain)[..part.len()].to_vec());
         assert_eq!(std::fs::read_dir(cache.path()).map(|d| d.count()).unwrap_or(0), 0, "no index from a stopped load");
+    }
+
+    #[test]
+    fn a_large_folder_is_listed_in_name_order() {
+        let dir = tempfile::tempdir().unwrap();
+        // Created out of order; more than one thread's share of stat calls.
+        for i in (0..700).rev() {
+            std::fs::write(dir.path().join(format!("{i:04}.txt")), format!("Title number {i}\nBody {i}.\n")).unwrap();
+        }
+        std::fs::create_dir(dir.path().join("0350.d")).unwrap();
+        std::fs::write(dir.path().join("0350.d/inner.txt"), "Inner title\nBody.\n").unwrap();
+        let lib = Library::load(&[Input::Path(dir.path().into())], &Options::default());
+        let mut want: Vec<String> = (0..700).map(|i| format!("Title number {i}")).collect();
+        want.insert(350, "Inner title".into()); // "0350.d" sorts before "0350.txt"
+        assert_eq!(lib.articles.iter().map(|a| a.meta.title.clone()).collect::<Vec<_>>(), want);
     }
 }

@@ -250,8 +250,11 @@ impl Library {
                     misses.push(i);
                 }
             }
-            if (i + 1) % REPORT_EVERY == 0 && !stop.load(Ordering::Relaxed) {
+            if (i + 1) % REPORT_EVERY == 0 {
                 drain(&mut lib, &mut slots, &hit_at, &mut fresh, &mut seen);
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
             }
         }
         if stop.load(Ordering::Relaxed) {

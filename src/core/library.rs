@@ -188,6 +188,13 @@ impl Library {
             }
             index.map(|h| h.join().expect("index thread panicked"))
         });
+        // A small library loads in moments: it gets no index (and leaves no
+        // file in the cache), and an index it outgrew is removed.
+        if files.len() < INDEX_MIN_FILES {
+            if let Some(ix) = index.take().filter(|ix| ix.opened != index::Opened::Missing) {
+                let _ = std::fs::remove_file(ix.path());
+            }
+        }
         lib.dedupe_from(0, &mut seen);
         if !lib.articles.is_empty() && on_batch(&lib, 0..lib.articles.len()).is_break() {
             return lib;
@@ -660,6 +667,9 @@ fn is_clean(bytes: &[u8]) -> bool {
     (i..bytes.len()).all(byte_ok)
 }
 
+/// Libraries of fewer files than this get no on-disk index.
+pub const INDEX_MIN_FILES: usize = 64;
+
 /// Articles reported at most at a time by [`Library::load_streaming`].
 const REPORT_EVERY: usize = 2048;
 
@@ -843,7 +853,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = tempfile::tempdir().unwrap();
         let lib_dir = dir.path().join("news");
-        many(&lib_dir, 40);
+        many(&lib_dir, 80);
         let inputs = [Input::Path(lib_dir.clone())];
         let opts = Options::default();
         let plain = Library::load(&inputs, &opts);
@@ -872,8 +882,8 @@ mod tests {
         assert!(!titles.contains(&"Page title 2"));
         assert!(titles.contains(&"Brand new article"));
         let mut ix = Index::open(&index_file);
-        // 40 article files and an empty one; one deleted, one added.
-        assert_eq!(ix.len(), 41);
+        // 80 article files and two empty ones; one deleted, one added.
+        assert_eq!(ix.len(), 82);
         // The rewritten index (unchanged entries carried over, new ones
         // added) gives the same library again, without reading a file.
         let again = Library::load_indexed(&inputs, &opts, cache.path());
@@ -886,7 +896,7 @@ mod tests {
     fn a_corrupt_index_is_rebuilt() {
         let dir = tempfile::tempdir().unwrap();
         let cache = tempfile::tempdir().unwrap();
-        many(dir.path(), 12);
+        many(dir.path(), 80);
         let inputs = [Input::Path(dir.path().into())];
         let opts = Options::default();
         let want = snapshot(&Library::load(&inputs, &opts));
@@ -989,5 +999,16 @@ mod tests {
         let mut want: Vec<String> = (0..700).map(|i| format!("Title number {i}")).collect();
         want.insert(350, "Inner title".into()); // "0350.d" sorts before "0350.txt"
         assert_eq!(lib.articles.iter().map(|a| a.meta.title.clone()).collect::<Vec<_>>(), want);
+    }
+
+    #[test]
+    fn a_small_library_leaves_no_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        many(dir.path(), INDEX_MIN_FILES - 10);
+        let inputs = [Input::Path(dir.path().into())];
+        let lib = Library::load_indexed(&inputs, &Options::default(), cache.path());
+        assert_eq!(snapshot(&lib), snapshot(&Library::load(&inputs, &Options::default())));
+        assert!(!index::index_path(cache.path(), &[dir.path().into()]).exists());
     }
 }

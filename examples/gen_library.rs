@@ -372,7 +372,7 @@ pub fn article_file(rng: &mut Rng, heads: &[String]) -> (&'static str, String) {
     let url = format!("https://news.example.com/{}/{}", &date[..4], rng.next_u64() % 1_000_000_007);
     let kind = rng.range(0, 99);
     if kind < 40 {
-        let mut s = format!("Home > News > World\n{title}\n{source} · {date}\n{url}\n\n");
+        let mut s = format!("{title}\n{source} · {date}\n{url}\n\nAdvertisement\n\n");
         for p in body(rng) {
             s.push_str(&p);
             s.push_str("\n\n");

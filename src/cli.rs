@@ -2,7 +2,9 @@
 //! `filter`, `check`. Output goes through one writer so a closed pipe
 //! (`byline list | head`) ends the command quietly.
 
+use std::borrow::Cow;
 use std::io::{self, BufRead, Write};
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -101,13 +103,25 @@ pub enum Command {
 pub const EXIT_PROBLEMS: u8 = 1;
 pub const EXIT_FATAL: u8 = 2;
 
-/// Loads the library named by `paths`, or the built-in one.
+/// Loads the library named by `paths`, or the built-in one. The on-disk
+/// index in the user's cache folder is used unless `BYLINE_NO_INDEX` is set.
 pub fn load_library(paths: &[String], max_size_mib: u64) -> Library {
+    load_library_streaming(paths, max_size_mib, &mut |_, _| ControlFlow::Continue(()))
+}
+
+/// [`load_library`], reporting articles in order as they are known.
+pub fn load_library_streaming(
+    paths: &[String],
+    max_size_mib: u64,
+    on_batch: &mut dyn FnMut(&Library, std::ops::Range<usize>) -> ControlFlow<()>,
+) -> Library {
     if paths.is_empty() {
         return Library::builtin();
     }
     let inputs: Vec<Input> = paths.iter().map(|p| Input::from_arg(p)).collect();
-    Library::load(&inputs, &Options { max_size: max_size_mib.saturating_mul(1 << 20) })
+    let opts = Options { max_size: max_size_mib.saturating_mul(1 << 20) };
+    let dir = crate::core::index::default_dir().filter(|_| std::env::var_os("BYLINE_NO_INDEX").is_none());
+    Library::load_streaming(&inputs, &opts, dir.as_deref(), on_batch)
 }
 
 /// How many problems a command other than `check` prints before it sums
@@ -162,6 +176,24 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
                 return crate::tui::run(lib, opts);
             }
             crate::cli::print_list(&lib, out, false)?;
+            Ok(outcome(&lib.problems))
+        }
+        Some(Command::List { paths, json }) if !json && !paths.is_empty() => {
+            // Each row is printed as soon as it is known, in order.
+            let mut failed = None;
+            let lib = load_library_streaming(&paths, max, &mut |lib, range| {
+                let result = lib.articles[range].iter().try_for_each(|a| print_row(a, out)).and_then(|_| out.flush());
+                match result {
+                    Ok(()) => ControlFlow::Continue(()),
+                    Err(e) => {
+                        failed = Some(e);
+                        ControlFlow::Break(())
+                    }
+                }
+            });
+            if let Some(e) = failed {
+                return Err(e.into());
+            }
             Ok(outcome(&lib.problems))
         }
         Some(Command::List { paths, json }) => {
@@ -267,8 +299,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
                 writeln!(out)?;
             } else {
                 for m in &matches {
-                    out.write_all(items.get(m.index).as_bytes())?;
-                    out.write_all(b"\n")?;
+                    out.write_all(items.line(m.index).as_bytes())?;
                 }
             }
             Ok(outcome(&problems))
@@ -391,30 +422,21 @@ fn read_lines(file: &str) -> Result<TitleBuf> {
     } else {
         std::fs::read(PathBuf::from(file)).with_context(|| format!("{}: cannot read", sanitize_line(file)))?
     };
-    let mut lines = TitleBuf::with_capacity(bytes.len() / 40, bytes.len());
-    let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
-    if body.is_empty() {
-        return Ok(lines);
-    }
-    match std::str::from_utf8(body) {
-        Ok(text) => {
-            for line in text.split('\n') {
-                let line = line.strip_suffix('\r').unwrap_or(line);
-                if is_plain_line(line) {
-                    lines.push(line);
-                } else {
-                    lines.push(&sanitize_line(line));
+    Ok(match String::from_utf8(bytes) {
+        Ok(text) => TitleBuf::from_lines(text, |l| if is_plain_line(l) { Cow::Borrowed(l) } else { Cow::Owned(sanitize_line(l)) }),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let mut lines = TitleBuf::new();
+            let body = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+            if !bytes.is_empty() {
+                for line in body.split(|&b| b == b'\n') {
+                    let line = line.strip_suffix(b"\r").unwrap_or(line);
+                    lines.push(&sanitize_line(&String::from_utf8_lossy(line)));
                 }
             }
+            lines
         }
-        Err(_) => {
-            for line in body.split(|&b| b == b'\n') {
-                let line = line.strip_suffix(b"\r").unwrap_or(line);
-                lines.push(&sanitize_line(&String::from_utf8_lossy(line)));
-            }
-        }
-    }
-    Ok(lines)
+    })
 }
 
 pub fn print_list(lib: &Library, out: &mut dyn Write, json: bool) -> io::Result<()> {
@@ -424,9 +446,13 @@ pub fn print_list(lib: &Library, out: &mut dyn Write, json: bool) -> io::Result<
         return Ok(());
     }
     for a in &lib.articles {
-        writeln!(out, "{}\t{}\t{}\t{}", a.id, a.meta.title, opt(&a.meta.source), opt(&a.meta.date))?;
+        print_row(a, out)?;
     }
     Ok(())
+}
+
+fn print_row(a: &Article, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "{}\t{}\t{}\t{}", a.id, a.meta.title, opt(&a.meta.source), opt(&a.meta.date))
 }
 
 fn print_article(a: &Article, cleaned: &Cleaned, out: &mut dyn Write) -> io::Result<()> {

@@ -84,6 +84,31 @@ fn has_subsequence(hay: &[u8], needle: &[u8]) -> bool {
     true
 }
 
+/// The part of `item` that decides the skim score of `query`: from the
+/// character before the first occurrence of the query's first character to
+/// the last occurrence of its last character. The matcher's scores do not
+/// depend on where a match starts (no leading-gap penalty), the bonus of a
+/// character depends only on it and the one before it, and nothing after the
+/// last possible end of a match is read, so the score over the window is the
+/// score over the whole item, for less work. (Positions would be shifted:
+/// [`Query::positions`] uses the whole item.)
+#[inline]
+fn scoring_window<'a>(item: &'a str, query: &str) -> &'a str {
+    let (Some(first), Some(last)) = (query.chars().next(), query.chars().next_back()) else {
+        return item;
+    };
+    let (Some(start), Some(end)) = (item.find(first), item.rfind(last)) else {
+        return item;
+    };
+    let start = item[..start].char_indices().next_back().map_or(0, |(i, _)| i);
+    let end = end + last.len_utf8();
+    if start < end {
+        &item[start..end]
+    } else {
+        item
+    }
+}
+
 /// A compiled query, reusable over many items (and across threads).
 pub struct Query {
     folded: String,
@@ -121,7 +146,7 @@ impl Query {
         if !has_subsequence(folded_item.as_bytes(), self.folded.as_bytes()) {
             return None;
         }
-        self.matcher.fuzzy_match(folded_item, &self.folded)
+        self.matcher.fuzzy_match(scoring_window(folded_item, &self.folded), &self.folded)
     }
 
     /// Character positions in `item` that the query matched, for highlighting.
@@ -147,10 +172,13 @@ pub fn filter<S: AsRef<str>>(query: &str, items: &[S]) -> Vec<Match> {
 }
 
 /// Many strings in one buffer: one allocation instead of one per title.
+/// Each item is followed by a newline, so a file of clean lines can be
+/// taken as it is, and an item can be written out with its line end.
 #[derive(Debug, Clone, Default)]
 pub struct TitleBuf {
     text: String,
-    /// `starts[i]..starts[i + 1]` is item `i`; one more entry than items.
+    /// `starts[i]..starts[i + 1] - 1` is item `i` (then its newline); one
+    /// more entry than items.
     starts: Vec<usize>,
 }
 
@@ -167,13 +195,83 @@ impl TitleBuf {
 
     pub fn push(&mut self, s: &str) {
         self.text.push_str(s);
+        self.text.push('\n');
         self.starts.push(self.text.len());
     }
 
     /// Appends `s` case-folded.
     pub fn push_folded(&mut self, s: &str) {
         fold_into(s, &mut self.text);
+        self.text.push('\n');
         self.starts.push(self.text.len());
+    }
+
+    /// One item per line of `text` (a final newline ends the last line, it
+    /// does not start an empty one; a carriage return before a newline is
+    /// dropped), each passed through `clean`. Large texts are split on two
+    /// threads; the order is kept.
+    pub fn from_lines<F>(text: String, clean: F) -> TitleBuf
+    where
+        F: for<'a> Fn(&'a str) -> std::borrow::Cow<'a, str> + Sync,
+    {
+        if text.is_empty() {
+            return TitleBuf::new();
+        }
+        let body = text.strip_suffix('\n').unwrap_or(&text);
+        let mid = body.len() / 2;
+        let split = if body.len() >= 1 << 20 { memchr::memchr(b'\n', &body.as_bytes()[mid..]).map(|i| mid + i) } else { None };
+        let parts: Vec<(usize, &str)> = match split {
+            None => vec![(0, body)],
+            Some(at) => vec![(0, &body[..at]), (at + 1, &body[at + 1..])],
+        };
+        let clean = &clean;
+        // First try to keep the text as it is: every line clean, no CR.
+        let starts_of = |(base, part): (usize, &str)| -> Option<Vec<usize>> {
+            let mut starts = Vec::with_capacity(part.len() / 48);
+            let mut at = base;
+            for line in part.split('\n') {
+                if line.ends_with('\r') || !matches!(clean(line), std::borrow::Cow::Borrowed(c) if c.len() == line.len()) {
+                    return None;
+                }
+                at += line.len() + 1;
+                starts.push(at);
+            }
+            Some(starts)
+        };
+        let kept: Option<Vec<Vec<usize>>> = std::thread::scope(|s| {
+            let handles: Vec<_> = parts.iter().skip(1).map(|&p| s.spawn(move || starts_of(p))).collect();
+            let first = starts_of(parts[0]);
+            std::iter::once(first).chain(handles.into_iter().map(|h| h.join().expect("line thread panicked"))).collect()
+        });
+        if let Some(kept) = kept {
+            let mut starts = Vec::with_capacity(kept.iter().map(Vec::len).sum::<usize>() + 1);
+            starts.push(0);
+            for k in kept {
+                starts.extend(k);
+            }
+            let mut text = text;
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            return TitleBuf { text, starts };
+        }
+        let part = |(_, part): (usize, &str)| {
+            let mut b = TitleBuf::with_capacity(part.len() / 48, part.len() + part.len() / 32);
+            for line in part.split('\n') {
+                b.push(&clean(line.strip_suffix('\r').unwrap_or(line)));
+            }
+            b
+        };
+        let mut bufs: Vec<TitleBuf> = std::thread::scope(|s| {
+            let handles: Vec<_> = parts.iter().skip(1).map(|&p| s.spawn(move || part(p))).collect();
+            let first = part(parts[0]);
+            std::iter::once(first).chain(handles.into_iter().map(|h| h.join().expect("line thread panicked"))).collect()
+        });
+        let mut all = bufs.remove(0);
+        for b in &bufs {
+            all.append(b);
+        }
+        all
     }
 
     /// Appends every item of `other`.
@@ -184,6 +282,11 @@ impl TitleBuf {
     }
 
     pub fn get(&self, i: usize) -> &str {
+        &self.text[self.starts[i]..self.starts[i + 1] - 1]
+    }
+
+    /// Item `i` followed by its newline.
+    pub fn line(&self, i: usize) -> &str {
         &self.text[self.starts[i]..self.starts[i + 1]]
     }
 
@@ -248,6 +351,8 @@ pub struct Filterer {
     stack: Vec<Level>,
     query: Query,
     threads: usize,
+    /// Below this many candidates a scan stays on one thread.
+    parallel_min: usize,
 }
 
 impl Filterer {
@@ -264,29 +369,52 @@ impl Filterer {
     /// Builds from a [`TitleBuf`] of titles as they are (folds them, on two
     /// threads when there are many).
     pub fn from_titles(titles: &TitleBuf) -> Self {
-        let fold_range = |lo: usize, hi: usize| {
-            let bytes = titles.starts[hi] - titles.starts[lo];
-            let mut folded = TitleBuf::with_capacity(hi - lo, bytes);
-            for i in lo..hi {
-                folded.push_folded(titles.get(i));
+        // Folding the whole text at once keeps every item where it was when
+        // no character changes its length in bytes (nearly always); else
+        // item by item.
+        let text = &titles.text;
+        let fold_part = |part: &str| -> Option<String> {
+            if part.is_ascii() {
+                return Some(part.to_ascii_lowercase());
             }
-            folded
+            let mut out = String::with_capacity(part.len());
+            for c in part.chars() {
+                let f = fold_char(c);
+                if f.len_utf8() != c.len_utf8() {
+                    return None;
+                }
+                out.push(f);
+            }
+            Some(out)
         };
-        let n = titles.len();
-        if n < PARALLEL_MIN * 5 {
-            return Self::from_folded(fold_range(0, n));
+        let mid = text.len() / 2;
+        let split = if text.len() >= 1 << 20 { memchr::memchr(b'\n', &text.as_bytes()[mid..]).map(|i| mid + i + 1) } else { None };
+        let folded = match split {
+            None => fold_part(text),
+            Some(at) => {
+                let (a, b) = std::thread::scope(|s| {
+                    let second = s.spawn(|| fold_part(&text[at..]));
+                    (fold_part(&text[..at]), second.join().expect("fold thread panicked"))
+                });
+                a.zip(b).map(|(mut a, b)| {
+                    a.push_str(&b);
+                    a
+                })
+            }
+        };
+        if let Some(folded) = folded {
+            return Self::from_folded(TitleBuf { text: folded, starts: titles.starts.clone() });
         }
-        let (mut a, b) = std::thread::scope(|s| {
-            let second = s.spawn(|| fold_range(n / 2, n));
-            (fold_range(0, n / 2), second.join().expect("fold thread panicked"))
-        });
-        a.append(&b);
-        Self::from_folded(a)
+        let mut folded = TitleBuf::with_capacity(titles.len(), text.len());
+        for t in titles.iter() {
+            folded.push_folded(t);
+        }
+        Self::from_folded(folded)
     }
 
     fn from_folded(folded: TitleBuf) -> Self {
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        Filterer { folded, stack: Vec::new(), query: Query::new(""), threads }
+        Filterer { folded, stack: Vec::new(), query: Query::new(""), threads, parallel_min: PARALLEL_MIN }
     }
 
     /// Sets how many threads a large scan may use (at least one).
@@ -344,7 +472,7 @@ impl Filterer {
     fn scan(&self, q: &Query, cancel: Cancel<'_>) -> Result<Vec<Match>, Cancelled> {
         let prev: Option<&[Match]> = self.stack.last().map(|l| l.matches.as_slice());
         let n = prev.map_or(self.folded.len(), <[Match]>::len);
-        let threads = if n >= PARALLEL_MIN { self.threads.min(n / (PARALLEL_MIN / 2)).max(1) } else { 1 };
+        let threads = if n >= self.parallel_min { self.threads.min(n / (self.parallel_min / 2).max(1)).max(1) } else { 1 };
         let work = |lo: usize, hi: usize| -> Result<Vec<Match>, Cancelled> {
             let mut out = Vec::new();
             for start in (lo..hi).step_by(CANCEL_EVERY) {
@@ -623,21 +751,24 @@ mod tests {
     #[test]
     fn incremental_typing_and_backspace_equal_filtering_from_scratch() {
         let mut rng = Rng(0x5eed);
-        let items = titles(&mut rng, 3000);
+        let items = titles(&mut rng, 1200);
         let alphabet: Vec<char> = "abcdeilmnorstuzöéł ".chars().collect();
-        for threads in [1, 2] {
-            let mut f = Filterer::new(&items).with_threads(threads);
-            let mut typed = String::new();
-            for _ in 0..400 {
-                if !typed.is_empty() && rng.below(3) == 0 {
-                    typed.pop();
-                } else if typed.chars().count() < 8 {
-                    typed.push(alphabet[rng.below(alphabet.len())]);
-                } else {
-                    typed.clear();
-                }
+        // One engine on one thread, one splitting every scan over two.
+        let mut serial = Filterer::new(&items).with_threads(1);
+        let mut parallel = Filterer::new(&items).with_threads(2);
+        parallel.parallel_min = 64;
+        let mut typed = String::new();
+        for _ in 0..200 {
+            if !typed.is_empty() && rng.below(3) == 0 {
+                typed.pop();
+            } else if typed.chars().count() < 8 {
+                typed.push(alphabet[rng.below(alphabet.len())]);
+            } else {
+                typed.clear();
+            }
+            let want = reference(&typed, &items);
+            for f in [&mut serial, &mut parallel] {
                 f.set_query(&typed);
-                let want = reference(&typed, &items);
                 assert_eq!(f.sorted(), want, "query {typed:?}");
                 assert_eq!(f.count(), want.len());
             }
@@ -647,10 +778,11 @@ mod tests {
     #[test]
     fn parallel_scan_equals_serial_scan() {
         let mut rng = Rng(77);
-        let items = titles(&mut rng, PARALLEL_MIN * 2 + 123);
+        let items = titles(&mut rng, 4123);
         for q in ["o", "ob", "st", "zü", "ökon"] {
             let mut one = Filterer::new(&items).with_threads(1);
             let mut two = Filterer::new(&items).with_threads(2);
+            two.parallel_min = 100;
             one.set_query(q);
             two.set_query(q);
             assert_eq!(one.sorted(), two.sorted(), "query {q:?}");
@@ -691,7 +823,7 @@ mod tests {
     #[test]
     fn the_worker_reports_the_newest_query() {
         let mut rng = Rng(3);
-        let items = titles(&mut rng, 50_000);
+        let items = titles(&mut rng, 8_000);
         let (tx, rx) = mpsc::channel();
         let worker = FilterWorker::spawn(Filterer::new(&items), 20, move |r| {
             let _ = tx.send(r);
@@ -719,6 +851,22 @@ mod tests {
     }
 
     #[test]
+    fn the_scoring_window_keeps_the_score() {
+        let matcher = SkimMatcherV2::default().respect_case();
+        let mut rng = Rng(11);
+        let items = titles(&mut rng, 800);
+        let alphabet: Vec<char> = "abcdeilmnorstuzöéł ".chars().collect();
+        for _ in 0..120 {
+            let q: String = (0..1 + rng.below(5)).map(|_| alphabet[rng.below(alphabet.len())]).collect();
+            let q = fold(q.trim());
+            for item in &items {
+                let item = fold(item);
+                assert_eq!(matcher.fuzzy_match(scoring_window(&item, &q), &q), matcher.fuzzy_match(&item, &q), "{q:?} in {item:?}");
+            }
+        }
+    }
+
+    #[test]
     fn positions_are_computed_per_visible_row() {
         let items = ["Die Ökonomie wächst", "nothing here"];
         let mut f = Filterer::new(&items);
@@ -738,13 +886,44 @@ mod tests {
     }
 
     #[test]
+    fn lines_split_on_two_threads_keep_their_order() {
+        use std::borrow::Cow;
+        fn keep(l: &str) -> Cow<'_, str> {
+            Cow::Borrowed(l)
+        }
+        for end in ["\r\n", "\n"] {
+            let text: String = (0..200_000).map(|i| format!("Line {i}{end}")).collect();
+            let b = TitleBuf::from_lines(text, keep);
+            assert_eq!(b.len(), 200_000);
+            assert!(b.iter().enumerate().all(|(i, l)| l == format!("Line {i}")));
+            assert_eq!(b.line(7), "Line 7\n");
+        }
+        // Lines that need cleaning are cleaned, the rest kept, in order.
+        let text: String = (0..100_000).map(|i| if i % 1000 == 7 { format!("bad {i}\n") } else { format!("ok {i}\n") }).collect();
+        let b = TitleBuf::from_lines(text, |l| if l.starts_with("bad") { Cow::Owned(l.to_uppercase()) } else { Cow::Borrowed(l) });
+        assert_eq!(b.get(7), "BAD 7");
+        assert_eq!(b.get(8), "ok 8");
+        assert_eq!(b.get(99_007), "BAD 99007");
+        let b = TitleBuf::from_lines("a\n\nb".into(), |l| Cow::Owned(l.to_uppercase()));
+        assert_eq!(b.iter().collect::<Vec<_>>(), vec!["A", "", "B"]);
+        assert!(TitleBuf::from_lines(String::new(), keep).is_empty());
+        assert_eq!(TitleBuf::from_lines("\n".into(), keep).len(), 1);
+        assert_eq!(TitleBuf::from_lines("x".into(), keep).iter().collect::<Vec<_>>(), vec!["x"]);
+    }
+
+    #[test]
     fn many_titles_fold_on_two_threads_in_order() {
-        let items: Vec<String> = (0..PARALLEL_MIN * 6).map(|i| format!("Title {i} ÖKONOMIE")).collect();
-        let buf: TitleBuf = items.iter().collect();
-        let f = Filterer::from_titles(&buf);
-        assert_eq!(f.len(), items.len());
-        for i in [0, 1, items.len() / 2 - 1, items.len() / 2, items.len() - 1] {
-            assert_eq!(f.folded.get(i), fold(&items[i]));
+        // "Ω" (3 bytes) folds to "ω" (2 bytes), the Kelvin sign "K" (3) to "k" (1):
+        // items whose length changes must still line up.
+        for odd in ["ÖKONOMIE", "Ω ÖKONOMIE", "\u{212a}elvin"] {
+            let items: Vec<String> =
+                (0..60_000).map(|i| if i % 999 == 5 { format!("Title {i} {odd}") } else { format!("Title {i} ÉTÉ") }).collect();
+            let buf: TitleBuf = items.iter().collect();
+            let f = Filterer::from_titles(&buf);
+            assert_eq!(f.len(), items.len());
+            for i in (0..items.len()).step_by(97).chain([5, 1004, items.len() - 1]) {
+                assert_eq!(f.folded.get(i), fold(&items[i]), "{odd}");
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod entities;
 pub mod error;
 pub mod filter;
 pub mod formats;
+pub mod index;
 pub mod library;
 pub mod sanitize;
 pub mod state;

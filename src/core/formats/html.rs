@@ -146,7 +146,8 @@ fn memchr_lt(b: &[u8]) -> Option<usize> {
 
 /// Metadata of an HTML page.
 pub fn html_meta(html: &str) -> Meta {
-    let dom = Dom::from(html);
+    // Every caller gets the depth cap: parsing an uncapped page can take hours.
+    let dom = Dom::from(&*cap_depth(html, MAX_DEPTH));
     let site = first_attr(&dom, &[("meta[property='og:site_name']", "content"), ("meta[name='application-name']", "content")]);
     let title = first_attr(&dom, &[("meta[property='og:title']", "content"), ("meta[name='twitter:title']", "content")])
         .or_else(|| first_text(&dom, "title"))

@@ -1,0 +1,415 @@
+//! The on-disk index: what loading each file gave (its articles' metadata,
+//! content hashes, body sizes, and its problems), so that a second start
+//! reads one file instead of every article.
+//!
+//! - **Where**: `$XDG_CACHE_HOME/byline/index-<hash of the inputs>.bin`
+//!   (`~/.cache/byline/...` when `XDG_CACHE_HOME` is unset or relative).
+//!   One index per set of inputs; deleting any of them at any time is safe.
+//! - **Keys**: per file, its path, size and modification time. A file whose
+//!   size or time changed is read again; a file that is gone is dropped when
+//!   the index is next written. Each article keeps its content hash, and
+//!   opening an article checks the bytes it reads against it, so even an
+//!   edit that kept size and time cannot show another article's body.
+//! - **Format**: an 8-byte magic, a little-endian `u32` format version, the
+//!   xxh3-64 of the payload, then the payload in [postcard] (serde's compact
+//!   varint encoding: no field names, small integers in one byte, so 100,000
+//!   entries take a few MB and decode in milliseconds; its wire format is
+//!   specified and stable across postcard 1.x). postcard has no schema
+//!   evolution, hence the version in the header: a different version, a bad
+//!   magic, a checksum mismatch or a payload that does not decode all mean
+//!   the index is ignored and rebuilt, never trusted.
+//! - Written to a temporary file beside it, then renamed: a crash or a
+//!   concurrent byline never leaves half an index.
+//!
+//! [postcard]: https://docs.rs/postcard
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+use super::article::{Format, Meta};
+
+const MAGIC: &[u8; 8] = b"BYLINDX\0";
+/// Bump when any serialised type below changes.
+pub const VERSION: u32 = 1;
+const HEADER: usize = 8 + 4 + 8;
+
+/// One article as the list shows it, and where its body is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedArticle {
+    pub format: u8,
+    pub title: String,
+    pub source: Option<String>,
+    pub date: Option<String>,
+    pub url: Option<String>,
+    pub author: Option<String>,
+    /// Content hash of the article's own bytes (hex xxh3-64).
+    pub hash: String,
+    /// 1-based line of a JSON Lines record.
+    pub line: Option<u64>,
+    /// Size of the body in bytes.
+    pub size: u64,
+}
+
+impl CachedArticle {
+    pub fn format(&self) -> Format {
+        match self.format {
+            1 => Format::Markdown,
+            2 => Format::Html,
+            3 => Format::JsonLines,
+            _ => Format::Text,
+        }
+    }
+
+    pub fn format_code(f: Format) -> u8 {
+        match f {
+            Format::Text => 0,
+            Format::Markdown => 1,
+            Format::Html => 2,
+            Format::JsonLines => 3,
+        }
+    }
+
+    pub fn meta(self) -> Meta {
+        Meta { title: self.title, source: self.source, date: self.date, url: self.url, author: self.author }
+    }
+}
+
+/// What one file gave when it was last read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileEntry {
+    /// The path's bytes (paths need not be UTF-8).
+    pub path: Vec<u8>,
+    pub size: u64,
+    pub mtime: Stamp,
+    pub articles: Vec<CachedArticle>,
+    pub problems: Vec<String>,
+}
+
+/// A modification time: seconds and nanoseconds since the Unix epoch
+/// (negative seconds for times before it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+pub struct Stamp {
+    pub secs: i64,
+    pub nanos: u32,
+}
+
+impl Stamp {
+    pub fn of(meta: &std::fs::Metadata) -> Stamp {
+        match meta.modified() {
+            Ok(t) => match t.duration_since(SystemTime::UNIX_EPOCH) {
+                Ok(d) => Stamp { secs: d.as_secs() as i64, nanos: d.subsec_nanos() },
+                Err(e) => Stamp { secs: -(e.duration().as_secs() as i64), nanos: e.duration().subsec_nanos() },
+            },
+            Err(_) => Stamp::default(),
+        }
+    }
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Payload {
+    entries: Vec<FileEntry>,
+}
+
+/// How opening an index went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// No index yet (first start, or it was deleted).
+    Missing,
+    /// The index was read.
+    Read,
+    /// It was there but unusable (another version, corrupt): it is rebuilt.
+    Rebuilt,
+}
+
+/// An index read from disk, ready for lookups.
+#[derive(Debug)]
+pub struct Index {
+    path: PathBuf,
+    /// The checked payload; entries are decoded from it as lookups need them.
+    payload: Vec<u8>,
+    /// Where the next undecoded entry starts in `payload`.
+    offset: usize,
+    /// How many entries the payload holds.
+    total: usize,
+    /// The entries decoded so far, in order.
+    entries: Vec<FileEntry>,
+    /// xxh3 of each path to its entries (built on the first lookup that the
+    /// walk order does not answer).
+    by_hash: Option<HashMap<u64, Vec<usize>>>,
+    /// Where the next lookup in walk order is expected.
+    cursor: usize,
+    pub opened: Opened,
+}
+
+/// The bytes of a path, as the index keys it.
+pub fn path_key(p: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        p.as_os_str().as_bytes().to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        p.to_string_lossy().into_owned().into_bytes()
+    }
+}
+
+/// byline's cache folder: `$XDG_CACHE_HOME/byline`, else `~/.cache/byline`.
+pub fn default_dir() -> Option<PathBuf> {
+    let xdg = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).filter(|p| p.is_absolute());
+    let base = xdg.or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("byline"))
+}
+
+/// The index file for a set of inputs (made absolute, in the order given).
+pub fn index_path(dir: &Path, inputs: &[PathBuf]) -> PathBuf {
+    let mut key = Vec::new();
+    for p in inputs {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+        key.extend_from_slice(&path_key(&abs));
+        key.push(0);
+    }
+    dir.join(format!("index-{:016x}.bin", xxhash_rust::xxh3::xxh3_64(&key)))
+}
+
+impl Index {
+    /// Reads the index at `path`; anything wrong with it gives an empty one.
+    pub fn open(path: &Path) -> Index {
+        let mut ix = Index {
+            path: path.to_owned(),
+            payload: Vec::new(),
+            offset: 0,
+            total: 0,
+            entries: Vec::new(),
+            by_hash: None,
+            cursor: 0,
+            opened: Opened::Missing,
+        };
+        let Ok(mut bytes) = std::fs::read(path) else { return ix };
+        match checked_payload(&bytes).and_then(|p| postcard::take_from_bytes::<usize>(p).ok()) {
+            Some((total, rest)) => {
+                ix.offset = bytes.len() - rest.len() - HEADER;
+                ix.total = total;
+                ix.payload = bytes.split_off(HEADER);
+                ix.opened = Opened::Read;
+            }
+            None => ix.opened = Opened::Rebuilt,
+        }
+        ix
+    }
+
+    /// Decodes one more entry; false when there is none (or it is unreadable,
+    /// which ends the index there: the files after it are read again).
+    fn decode_next(&mut self) -> bool {
+        if self.entries.len() >= self.total {
+            return false;
+        }
+        match postcard::take_from_bytes::<FileEntry>(&self.payload[self.offset..]) {
+            Ok((e, rest)) => {
+                self.offset = self.payload.len() - rest.len();
+                self.entries.push(e);
+                true
+            }
+            Err(_) => {
+                self.total = self.entries.len();
+                false
+            }
+        }
+    }
+
+    /// Every entry as it was read, including those taken since.
+    pub fn original_entries(&self) -> Vec<FileEntry> {
+        postcard::from_bytes::<Payload>(&self.payload).map(|p| p.entries).unwrap_or_default()
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// How many files the index held when it was read.
+    pub fn len(&self) -> usize {
+        self.total
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Where the entry for `path` is. Files come in the order of the last
+    /// walk, so the entry after the previous one is tried first.
+    fn position(&mut self, path: &[u8]) -> Option<usize> {
+        if self.cursor == self.entries.len() {
+            self.decode_next();
+        }
+        if self.entries.get(self.cursor).is_some_and(|e| e.path == path) {
+            self.cursor += 1;
+            return Some(self.cursor - 1);
+        }
+        while self.decode_next() {}
+        let entries = &self.entries;
+        let map = self.by_hash.get_or_insert_with(|| {
+            let mut m: HashMap<u64, Vec<usize>> = HashMap::with_capacity(entries.len());
+            for (i, e) in entries.iter().enumerate() {
+                m.entry(xxhash_rust::xxh3::xxh3_64(&e.path)).or_default().push(i);
+            }
+            m
+        });
+        let i = *map.get(&xxhash_rust::xxh3::xxh3_64(path))?.iter().find(|&&i| entries[i].path == path)?;
+        self.cursor = i + 1;
+        Some(i)
+    }
+
+    /// The entry for a file, if its size and time are what the index saw.
+    pub fn lookup(&mut self, path: &[u8], size: u64, mtime: Stamp) -> Option<&FileEntry> {
+        let i = self.position(path)?;
+        let e = &self.entries[i];
+        (e.size == size && e.mtime == mtime).then_some(e)
+    }
+
+    /// Moves the entry for a file out of the index, if its size and time
+    /// are what the index saw (each entry can be taken once), with its
+    /// position (see [`Index::original_entries`]).
+    pub fn take(&mut self, path: &Path, size: u64, mtime: Stamp) -> Option<(usize, FileEntry)> {
+        let i = self.position(&path_key(path))?;
+        let e = &mut self.entries[i];
+        if e.size != size || e.mtime != mtime || e.path.is_empty() {
+            return None;
+        }
+        Some((
+            i,
+            std::mem::replace(e, FileEntry { path: Vec::new(), size: 0, mtime: Stamp::default(), articles: vec![], problems: vec![] }),
+        ))
+    }
+
+    /// Replaces the index on disk with `entries` (the files loaded now).
+    pub fn save(&self, entries: &[FileEntry]) -> std::io::Result<()> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let bytes = encode(entries);
+        let tmp = dir.join(format!(
+            ".{}.{}.tmp",
+            self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            std::process::id()
+        ));
+        let result = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&bytes)?;
+            f.sync_data()?;
+            std::fs::rename(&tmp, &self.path)
+        })();
+        if result.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        result
+    }
+}
+
+fn encode(entries: &[FileEntry]) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct PayloadRef<'a> {
+        entries: &'a [FileEntry],
+    }
+    let payload = postcard::to_stdvec(&PayloadRef { entries }).expect("index entries serialise");
+    let mut out = Vec::with_capacity(HEADER + payload.len());
+    out.extend_from_slice(MAGIC);
+    out.extend_from_slice(&VERSION.to_le_bytes());
+    out.extend_from_slice(&xxhash_rust::xxh3::xxh3_64(&payload).to_le_bytes());
+    out.extend_from_slice(&payload);
+    out
+}
+
+/// The payload, if the header is ours, of this version, and the checksum
+/// matches.
+fn checked_payload(bytes: &[u8]) -> Option<&[u8]> {
+    if bytes.len() < HEADER || &bytes[..8] != MAGIC {
+        return None;
+    }
+    let version = u32::from_le_bytes(bytes[8..12].try_into().ok()?);
+    let sum = u64::from_le_bytes(bytes[12..20].try_into().ok()?);
+    let payload = &bytes[HEADER..];
+    (version == VERSION && xxhash_rust::xxh3::xxh3_64(payload) == sum).then_some(payload)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(name: &str) -> FileEntry {
+        FileEntry {
+            path: name.as_bytes().to_vec(),
+            size: 123,
+            mtime: Stamp { secs: 1_700_000_000, nanos: 5 },
+            articles: vec![CachedArticle {
+                format: 2,
+                title: "Ökonomie: Die Inflation steigt".into(),
+                source: Some("Der Spiegel".into()),
+                date: None,
+                url: Some("https://example.com/a".into()),
+                author: None,
+                hash: "0123456789abcdef".into(),
+                line: Some(3),
+                size: 4567,
+            }],
+            problems: vec!["line 9: not JSON".into()],
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sub/index-x.bin");
+        assert_eq!(Index::open(&path).opened, Opened::Missing);
+        let entries = vec![entry("/a/one.html"), entry("/a/two.txt")];
+        Index::open(&path).save(&entries).unwrap();
+        let mut idx = Index::open(&path);
+        assert_eq!(idx.opened, Opened::Read);
+        assert_eq!(idx.len(), 2);
+        let e = idx.lookup(b"/a/two.txt", 123, Stamp { secs: 1_700_000_000, nanos: 5 }).unwrap();
+        assert_eq!(e, &entries[1]);
+        assert_eq!(e.articles[0].format(), Format::Html);
+        // A different size or time is a miss: the file is read again.
+        assert!(idx.lookup(b"/a/two.txt", 124, Stamp { secs: 1_700_000_000, nanos: 5 }).is_none());
+        assert!(idx.lookup(b"/a/two.txt", 123, Stamp { secs: 1_700_000_000, nanos: 6 }).is_none());
+        assert!(idx.lookup(b"/a/three.txt", 123, Stamp { secs: 1_700_000_000, nanos: 5 }).is_none());
+        let stamp = Stamp { secs: 1_700_000_000, nanos: 5 };
+        assert!(idx.take(Path::new("/a/one.html"), 999, stamp).is_none());
+        assert_eq!(idx.take(Path::new("/a/one.html"), 123, stamp), Some((0, entries[0].clone())));
+        assert_eq!(idx.original_entries(), entries, "taking does not lose entries for a rewrite");
+        assert_eq!(idx.take(Path::new("/a/one.html"), 123, stamp), None, "taken once");
+    }
+
+    #[test]
+    fn corrupt_or_foreign_indexes_are_rebuilt_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.bin");
+        let good = encode(&[entry("/a/one.html")]);
+        let mut flipped = good.clone();
+        let last = flipped.len() - 1;
+        flipped[last] ^= 1;
+        let mut other_version = good.clone();
+        other_version[8] = other_version[8].wrapping_add(1);
+        let truncated = good[..good.len() / 2].to_vec();
+        for bad in [flipped, other_version, truncated, b"garbage".to_vec(), Vec::new()] {
+            std::fs::write(&path, &bad).unwrap();
+            let idx = Index::open(&path);
+            assert_eq!(idx.opened, Opened::Rebuilt);
+            assert!(idx.is_empty());
+        }
+        std::fs::write(&path, &good).unwrap();
+        assert_eq!(Index::open(&path).opened, Opened::Read);
+    }
+
+    #[test]
+    fn one_index_per_set_of_inputs() {
+        let d = Path::new("/cache");
+        let a = index_path(d, &[PathBuf::from("/news")]);
+        assert_eq!(a, index_path(d, &[PathBuf::from("/news")]));
+        assert_ne!(a, index_path(d, &[PathBuf::from("/news2")]));
+        assert_ne!(a, index_path(d, &[PathBuf::from("/news"), PathBuf::from("/more")]));
+        assert!(a.starts_with(d));
+    }
+}

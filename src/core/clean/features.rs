@@ -103,8 +103,13 @@ fn lw(x: f32) -> f32 {
 }
 
 fn ends_sentence(t: &str) -> bool {
-    let t = t.trim_end_matches(['"', '\u{201d}', '\u{2019}', '\'', ')', ' ', '*', '_']);
-    t.ends_with(['.', '!', '?', '\u{2026}'])
+    let t = t.trim_end_matches(['"', '\u{201d}', '\u{2019}', '\'', ')', ' ', '*', '_', '\u{300d}', '\u{300f}']);
+    t.ends_with(['.', '!', '?', '\u{2026}', '\u{3002}', '\u{ff01}', '\u{ff1f}'])
+}
+
+/// Chinese and Japanese script, written without spaces between words.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
 /// Computes the feature matrix, one row per unit.
@@ -118,7 +123,9 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
     for (u, h) in units.iter().zip(hints) {
         let t = u.text.as_str();
         let words: Vec<&str> = t.split_whitespace().collect();
-        let nw = words.len() as f32;
+        // Text without spaces between words counts about two characters a word.
+        let cjk = t.chars().filter(|&c| is_cjk(c)).count();
+        let nw = (words.len() + cjk / 2) as f32;
         let mut alnum = 0usize;
         let mut digits = 0usize;
         let mut letters = 0usize;
@@ -146,7 +153,8 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
                 _ => {}
             }
         }
-        let sentences = t.match_indices(['.', '!', '?']).filter(|(i, _)| t[i + 1..].starts_with(' ') || i + 1 == t.len()).count();
+        let sentences = t.match_indices(['.', '!', '?']).filter(|(i, _)| t[i + 1..].starts_with(' ') || i + 1 == t.len()).count()
+            + t.matches(['\u{3002}', '\u{ff01}', '\u{ff1f}']).count();
         let mut stops = 0usize;
         let mut caps = 0usize;
         let mut wlen = 0usize;
@@ -320,6 +328,16 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
 mod tests {
     use super::*;
     use crate::core::clean::segment::units;
+
+    #[test]
+    fn text_without_spaces_counts_as_prose() {
+        let u = units("\u{5148}\u{65e5}\u{3001}\u{4e0d}\u{6b63}\u{306b}\u{6539}\u{9020}\u{3057}\u{305f}iPhone\u{3092}\u{8ca9}\u{58f2}\u{3057}\u{305f}\u{3068}\u{3057}\u{3066}\u{3001}\u{7537}\u{6027}\u{304c}\u{902e}\u{6355}\u{3055}\u{308c}\u{307e}\u{3057}\u{305f}\u{3002}");
+        let rows = features(&u, &[Hints::default()], "", false);
+        let at = |n: &str| rows[0][NAMES.iter().position(|x| *x == n).unwrap()];
+        assert!(at("log_words") > lw(10.0));
+        assert_eq!(at("ends_sentence"), 1.0);
+        assert_eq!(at("prose"), 1.0);
+    }
 
     #[test]
     fn every_row_has_every_feature() {

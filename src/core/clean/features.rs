@@ -159,15 +159,24 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
         let mut caps = 0usize;
         let mut wlen = 0usize;
         let mut overlap = 0usize;
+        let mut buf = String::new();
         for w in &words {
-            let lower = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-            if stop.contains(lower.as_str()) {
+            let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+            // Lower-case only what a lookup needs: stop words are short.
+            let lower: &str = if core.chars().any(char::is_uppercase) && (core.len() <= 8 || !title_words.is_empty()) {
+                buf.clear();
+                buf.extend(core.chars().flat_map(char::to_lowercase));
+                &buf
+            } else {
+                core
+            };
+            if lower.len() <= 8 && stop.contains(lower) {
                 stops += 1;
             }
             if w.chars().next().is_some_and(char::is_uppercase) {
                 caps += 1;
             }
-            if title_words.contains(&lower) {
+            if !title_words.is_empty() && title_words.contains(lower) {
                 overlap += 1;
             }
             wlen += w.chars().count();

@@ -65,6 +65,10 @@ pub(crate) const NAMES: &[&str] = &[
     "doc_units",
     "doc_link_share",
     "after_title",
+    "stamp",
+    "has_title",
+    "win_stamp_share",
+    "win_short_share",
 ];
 
 fn stopwords() -> &'static HashSet<&'static str> {
@@ -96,6 +100,22 @@ struct Base {
     prose: bool,
     list: bool,
     image: bool,
+    /// A time stamp or meta line: a dateline, "2 days ago", "07:52 am".
+    stamp: bool,
+}
+
+/// Does a short line look like a time stamp ("2 days ago at 07:52 am",
+/// "Nov 19, 10:31")? Comment threads and teaser lists are full of them.
+fn is_stamp(t: &str, dateline: bool) -> bool {
+    if dateline {
+        return true;
+    }
+    if t.len() > 60 {
+        return false;
+    }
+    let b = t.as_bytes();
+    let clock = b.windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
+    clock || t.contains(" ago")
 }
 
 fn lw(x: f32) -> f32 {
@@ -116,10 +136,13 @@ fn is_cjk(c: char) -> bool {
 pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool) -> Vec<Vec<f32>> {
     let n = units.len();
     let stop = stopwords();
+    let title_lower = title.to_lowercase();
     let title_words: HashSet<String> =
         title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     let mut rows: Vec<Vec<f32>> = Vec::with_capacity(n);
     let mut base: Vec<Base> = Vec::with_capacity(n);
+    // Own features that go after the context ones (added later in NAMES).
+    let mut extra: Vec<[f32; 2]> = Vec::with_capacity(n);
     for (u, h) in units.iter().zip(hints) {
         let t = u.text.as_str();
         let words: Vec<&str> = t.split_whitespace().collect();
@@ -184,7 +207,10 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
         let ends = ends_sentence(t);
         let link_share = if alnum > 0 { (u.link_chars as f32 / alnum as f32).min(1.0) } else { 0.0 };
         let prose = nw >= 10.0 && sentences >= 1 && link_share < 0.5;
+        let stamp = is_stamp(t, h.dateline);
+        let has_title = title_lower.len() >= 12 && t.len() > title_lower.len() + 10 && t.to_lowercase().contains(&title_lower);
         base.push(Base {
+            stamp,
             words: nw,
             alnum: alnum as f32,
             link_chars: u.link_chars.min(alnum) as f32,
@@ -222,6 +248,7 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
             t.trim_end().ends_with(':') as u8 as f32,
             prose as u8 as f32,
         ]);
+        extra.push([stamp as u8 as f32, has_title as u8 as f32]);
     }
 
     // Runs of prose: prose units with gaps of at most 2 other units.
@@ -266,7 +293,11 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
         let mut lws = 0.0;
         let mut pros = 0.0;
         let mut imgs = 0.0;
+        let mut stamps = 0.0;
+        let mut shorts = 0.0;
         for o in &base[lo..=hi] {
+            stamps += o.stamp as u8 as f32;
+            shorts += (o.words < 6.0) as u8 as f32;
             al += o.alnum;
             lc += o.link_chars;
             lists += o.list as u8 as f32;
@@ -327,6 +358,10 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
                 None => -1.0,
                 Some(t) => (k > t) as u8 as f32,
             },
+            extra[k][0],
+            extra[k][1],
+            stamps / cnt,
+            shorts / cnt,
         ]);
         cum_chars += b.alnum;
     }
@@ -337,6 +372,13 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
 mod tests {
     use super::*;
     use crate::core::clean::segment::units;
+
+    #[test]
+    fn time_stamps_are_seen() {
+        assert!(is_stamp("2 days ago at 07:52 am", false));
+        assert!(is_stamp("Posted 10:31", false));
+        assert!(!is_stamp("The council met on Tuesday.", false));
+    }
 
     #[test]
     fn text_without_spaces_counts_as_prose() {

@@ -65,6 +65,10 @@ pub(crate) const NAMES: &[&str] = &[
     "doc_units",
     "doc_link_share",
     "after_title",
+    "stamp",
+    "has_title",
+    "win_stamp_share",
+    "win_short_share",
 ];
 
 fn stopwords() -> &'static HashSet<&'static str> {
@@ -96,6 +100,22 @@ struct Base {
     prose: bool,
     list: bool,
     image: bool,
+    /// A time stamp or meta line: a dateline, "2 days ago", "07:52 am".
+    stamp: bool,
+}
+
+/// Does a short line look like a time stamp ("2 days ago at 07:52 am",
+/// "Nov 19, 10:31")? Comment threads and teaser lists are full of them.
+fn is_stamp(t: &str, dateline: bool) -> bool {
+    if dateline {
+        return true;
+    }
+    if t.len() > 60 {
+        return false;
+    }
+    let b = t.as_bytes();
+    let clock = b.windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
+    clock || t.contains(" ago")
 }
 
 fn lw(x: f32) -> f32 {
@@ -103,22 +123,32 @@ fn lw(x: f32) -> f32 {
 }
 
 fn ends_sentence(t: &str) -> bool {
-    let t = t.trim_end_matches(['"', '\u{201d}', '\u{2019}', '\'', ')', ' ', '*', '_']);
-    t.ends_with(['.', '!', '?', '\u{2026}'])
+    let t = t.trim_end_matches(['"', '\u{201d}', '\u{2019}', '\'', ')', ' ', '*', '_', '\u{300d}', '\u{300f}']);
+    t.ends_with(['.', '!', '?', '\u{2026}', '\u{3002}', '\u{ff01}', '\u{ff1f}'])
+}
+
+/// Chinese and Japanese script, written without spaces between words.
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
 /// Computes the feature matrix, one row per unit.
 pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool) -> Vec<Vec<f32>> {
     let n = units.len();
     let stop = stopwords();
+    let title_lower = title.to_lowercase();
     let title_words: HashSet<String> =
         title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     let mut rows: Vec<Vec<f32>> = Vec::with_capacity(n);
     let mut base: Vec<Base> = Vec::with_capacity(n);
+    // Own features that go after the context ones (added later in NAMES).
+    let mut extra: Vec<[f32; 2]> = Vec::with_capacity(n);
     for (u, h) in units.iter().zip(hints) {
         let t = u.text.as_str();
         let words: Vec<&str> = t.split_whitespace().collect();
-        let nw = words.len() as f32;
+        // Text without spaces between words counts about two characters a word.
+        let cjk = t.chars().filter(|&c| is_cjk(c)).count();
+        let nw = (words.len() + cjk / 2) as f32;
         let mut alnum = 0usize;
         let mut digits = 0usize;
         let mut letters = 0usize;
@@ -146,20 +176,30 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
                 _ => {}
             }
         }
-        let sentences = t.match_indices(['.', '!', '?']).filter(|(i, _)| t[i + 1..].starts_with(' ') || i + 1 == t.len()).count();
+        let sentences = t.match_indices(['.', '!', '?']).filter(|(i, _)| t[i + 1..].starts_with(' ') || i + 1 == t.len()).count()
+            + t.matches(['\u{3002}', '\u{ff01}', '\u{ff1f}']).count();
         let mut stops = 0usize;
         let mut caps = 0usize;
         let mut wlen = 0usize;
         let mut overlap = 0usize;
+        let mut buf = String::new();
         for w in &words {
-            let lower = w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-            if stop.contains(lower.as_str()) {
+            let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+            // Lower-case only what a lookup needs: stop words are short.
+            let lower: &str = if core.chars().any(char::is_uppercase) && (core.len() <= 8 || !title_words.is_empty()) {
+                buf.clear();
+                buf.extend(core.chars().flat_map(char::to_lowercase));
+                &buf
+            } else {
+                core
+            };
+            if lower.len() <= 8 && stop.contains(lower) {
                 stops += 1;
             }
             if w.chars().next().is_some_and(char::is_uppercase) {
                 caps += 1;
             }
-            if title_words.contains(&lower) {
+            if !title_words.is_empty() && title_words.contains(lower) {
                 overlap += 1;
             }
             wlen += w.chars().count();
@@ -167,7 +207,10 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
         let ends = ends_sentence(t);
         let link_share = if alnum > 0 { (u.link_chars as f32 / alnum as f32).min(1.0) } else { 0.0 };
         let prose = nw >= 10.0 && sentences >= 1 && link_share < 0.5;
+        let stamp = is_stamp(t, h.dateline);
+        let has_title = title_lower.len() >= 12 && t.len() > title_lower.len() + 10 && t.to_lowercase().contains(&title_lower);
         base.push(Base {
+            stamp,
             words: nw,
             alnum: alnum as f32,
             link_chars: u.link_chars.min(alnum) as f32,
@@ -205,6 +248,7 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
             t.trim_end().ends_with(':') as u8 as f32,
             prose as u8 as f32,
         ]);
+        extra.push([stamp as u8 as f32, has_title as u8 as f32]);
     }
 
     // Runs of prose: prose units with gaps of at most 2 other units.
@@ -249,7 +293,11 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
         let mut lws = 0.0;
         let mut pros = 0.0;
         let mut imgs = 0.0;
+        let mut stamps = 0.0;
+        let mut shorts = 0.0;
         for o in &base[lo..=hi] {
+            stamps += o.stamp as u8 as f32;
+            shorts += (o.words < 6.0) as u8 as f32;
             al += o.alnum;
             lc += o.link_chars;
             lists += o.list as u8 as f32;
@@ -310,6 +358,10 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
                 None => -1.0,
                 Some(t) => (k > t) as u8 as f32,
             },
+            extra[k][0],
+            extra[k][1],
+            stamps / cnt,
+            shorts / cnt,
         ]);
         cum_chars += b.alnum;
     }
@@ -320,6 +372,23 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
 mod tests {
     use super::*;
     use crate::core::clean::segment::units;
+
+    #[test]
+    fn time_stamps_are_seen() {
+        assert!(is_stamp("2 days ago at 07:52 am", false));
+        assert!(is_stamp("Posted 10:31", false));
+        assert!(!is_stamp("The council met on Tuesday.", false));
+    }
+
+    #[test]
+    fn text_without_spaces_counts_as_prose() {
+        let u = units("\u{5148}\u{65e5}\u{3001}\u{4e0d}\u{6b63}\u{306b}\u{6539}\u{9020}\u{3057}\u{305f}iPhone\u{3092}\u{8ca9}\u{58f2}\u{3057}\u{305f}\u{3068}\u{3057}\u{3066}\u{3001}\u{7537}\u{6027}\u{304c}\u{902e}\u{6355}\u{3055}\u{308c}\u{307e}\u{3057}\u{305f}\u{3002}");
+        let rows = features(&u, &[Hints::default()], "", false);
+        let at = |n: &str| rows[0][NAMES.iter().position(|x| *x == n).unwrap()];
+        assert!(at("log_words") > lw(10.0));
+        assert_eq!(at("ends_sentence"), 1.0);
+        assert_eq!(at("prose"), 1.0);
+    }
 
     #[test]
     fn every_row_has_every_feature() {

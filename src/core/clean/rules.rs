@@ -45,7 +45,8 @@ fn phrases() -> &'static Phrases {
 /// Lines longer than this are prose, whatever phrase they contain: the
 /// phrase is then only a hint for the model.
 const PROMPT_MAX_CHARS: usize = 160;
-/// The same for legal and cookie notices and donation pitches.
+/// The same for legal, cookie and comment-policy notices and donation
+/// pitches.
 const LEGAL_MAX_CHARS: usize = 700;
 
 fn normalise(s: &str) -> String {
@@ -119,8 +120,12 @@ pub(crate) fn classify(u: &Unit, meta: &Meta) -> (Option<Reason>, Hints) {
     if hints.dateline {
         return (removed("dateline", ""), hints);
     }
-    // Legal and cookie notices and donation pitches run long.
-    let max = if phrase.is_some_and(|p| matches!(p.reason.as_str(), "legal" | "donation")) { LEGAL_MAX_CHARS } else { PROMPT_MAX_CHARS };
+    // Legal, cookie and policy notices and donation pitches run long.
+    let max = if phrase.is_some_and(|p| matches!(p.reason.as_str(), "legal" | "donation" | "policy")) {
+        LEGAL_MAX_CHARS
+    } else {
+        PROMPT_MAX_CHARS
+    };
     if chars <= max {
         if let Some(p) = phrase.filter(|p| p.reason != "caption") {
             return (removed(&p.reason, format!("\u{201c}{}\u{201d}", p.phrase)), hints);
@@ -147,6 +152,15 @@ mod tests {
         assert_eq!(verdict("# The Title, Again", "The title again").as_deref(), Some("title"));
         assert_eq!(verdict("Updated: March 13, 2014 10:31 a.m.", "").as_deref(), Some("dateline"));
         assert_eq!(verdict("The minister spoke today.", ""), None);
+    }
+
+    #[test]
+    fn long_notices_are_removed_by_their_phrase() {
+        let notice = "When submitting content, please abide by our submission guidelines, and avoid posting profanity, personal attacks or harassment. Should you violate them, we may remove your comment.";
+        assert!(notice.len() > PROMPT_MAX_CHARS);
+        assert_eq!(verdict(notice, "").as_deref(), Some("policy"));
+        let cookies = format!("This website uses cookies to improve your experience. {}", "Some are necessary for it to work. ".repeat(8));
+        assert_eq!(verdict(&cookies, "").as_deref(), Some("legal"));
     }
 
     #[test]

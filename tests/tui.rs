@@ -1,9 +1,10 @@
 //! The reader without a terminal: keys → actions → state, and the views
 //! drawn into ratatui's TestBackend (insta snapshots at 120x40 and 80x24).
 
+use byline::core::filter::{FilterResult, Filterer};
 use byline::core::library::{Input, Library, Options as LoadOptions};
 use byline::core::state::State;
-use byline::tui::app::{Effect, ListFilter, Mode};
+use byline::tui::app::{Effect, ListFilter, Mode, FILTER_TOP};
 use byline::tui::keys::{self, get_action};
 use byline::tui::layout::Focus;
 use byline::tui::wrap::LineKind;
@@ -31,11 +32,45 @@ fn fixtures(w: u16, h: u16) -> App {
     app_with(Library::load(&[Input::Path(dir)], &LoadOptions::default()), w, h, true, false)
 }
 
-/// Feeds a key string (`keys::parse` syntax) through get_action and update.
+/// Feeds a key string (`keys::parse` syntax) through get_action and update,
+/// with the background work answering after each key (see [`settle`]).
 fn press(app: &mut App, keys: &str) {
     for ev in keys::parse(keys) {
         if let Some(a) = get_action(app, &ev) {
             update(app, a);
+        }
+        settle(app);
+    }
+}
+
+/// Feeds keys with no background work answering.
+fn type_only(app: &mut App, keys: &str) {
+    for ev in keys::parse(keys) {
+        if let Some(a) = get_action(app, &ev) {
+            update(app, a);
+        }
+    }
+}
+
+/// The filter worker's answer to `query`, as the run loop would send it.
+fn answer(app: &App, generation: u64, query: &str) -> FilterResult {
+    let titles: Vec<&str> = app.lib.articles.iter().map(|a| a.meta.title.as_str()).collect();
+    let mut f = Filterer::new(&titles);
+    f.set_query(query);
+    FilterResult { generation, query: query.to_owned(), total: f.count(), top: f.top(FILTER_TOP) }
+}
+
+/// Does what the run loop does with the filter effects: the answers come
+/// back as actions. Other effects stay for the test to look at.
+fn settle(app: &mut App) {
+    let effects = std::mem::take(&mut app.effects);
+    for e in effects {
+        match e {
+            Effect::Filter { generation, query } => {
+                let r = answer(app, generation, &query);
+                update(app, Action::Filtered(r));
+            }
+            other => app.effects.push(other),
         }
     }
 }
@@ -620,4 +655,76 @@ fn a_long_list_scrolls_with_the_selection_and_highlights_the_titles_in_view() {
     let sel = app.selected().unwrap();
     assert_eq!(positions[&sel].len(), "budget".len(), "the selected title in view has its matches");
     assert!(positions.len() < 60, "only titles in view are highlighted: {}", positions.len());
+}
+
+#[test]
+fn a_keystroke_shows_at_once_and_the_list_follows_when_the_answer_arrives() {
+    let mut app = fixtures(120, 40);
+    let all = app.visible.clone();
+    type_only(&mut app, "/coast");
+    // The query is on the input line before any answer; the list is as it was.
+    assert_eq!(app.filter_input, "coast");
+    assert!(app.filtering());
+    assert_eq!(app.visible, all);
+    let s = screen(&app);
+    assert!(s.contains("/coast") && s.contains("filtering…"), "{s}");
+    // One request per keystroke, each newer than the last.
+    let asked: Vec<(u64, String)> = app
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Filter { generation, query } => Some((*generation, query.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked.iter().map(|(_, q)| q.as_str()).collect::<Vec<_>>(), ["c", "co", "coa", "coas", "coast"]);
+    assert!(asked.windows(2).all(|w| w[0].0 < w[1].0));
+    app.effects.clear();
+    // An answer for an older query is dropped.
+    let (old_gen, old_q) = asked[0].clone();
+    let stale = answer(&app, old_gen, &old_q);
+    update(&mut app, Action::Filtered(stale));
+    assert_eq!(app.visible, all);
+    assert!(app.filtering());
+    // The newest answer applies, with highlights for the rows in view only.
+    let (gen, q) = asked.last().unwrap().clone();
+    let fresh = answer(&app, gen, &q);
+    assert!(!fresh.top.is_empty() && fresh.top.len() < all.len());
+    update(&mut app, Action::Filtered(fresh.clone()));
+    assert!(!app.filtering());
+    assert_eq!(app.visible, fresh.top.iter().map(|m| m.index).collect::<Vec<_>>());
+    let ListFilter::Query { positions, .. } = &app.list_filter else { panic!("{:?}", app.list_filter) };
+    assert_eq!(positions[&app.visible[0]].len(), 5);
+    assert!(!screen(&app).contains("filtering…"));
+}
+
+#[test]
+fn enter_before_the_answer_opens_the_best_match_of_what_was_typed() {
+    let mut app = app(120, 40);
+    let before = app.open;
+    type_only(&mut app, "/apologises<enter>");
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.open, before, "nothing opens before the answer");
+    settle(&mut app);
+    assert_eq!(app.focus, Focus::Reader);
+    assert!(title(&app, app.open.unwrap()).contains("apologises"));
+    // Esc while a query runs: its answer no longer filters the list.
+    type_only(&mut app, "<c-p><bs><bs><bs>zuck<esc>");
+    assert!(app.effects.len() >= 4);
+    settle(&mut app);
+    assert_eq!(app.list_filter, ListFilter::None);
+    assert_eq!(app.visible.len(), app.lib.len());
+}
+
+#[test]
+fn the_list_holds_the_best_matches_and_counts_them_all() {
+    let mut app = app_with(many(60), 100, 24, true, false);
+    type_only(&mut app, "/budget");
+    let Some(Effect::Filter { generation, query }) = app.effects.pop() else { panic!("{:?}", app.effects) };
+    let mut r = answer(&app, generation, &query);
+    assert_eq!(r.total, 60);
+    r.top.truncate(10);
+    update(&mut app, Action::Filtered(r));
+    assert_eq!(app.visible.len(), 10);
+    assert!(screen(&app).contains("60/60"), "{}", screen(&app));
 }

@@ -14,7 +14,7 @@ use ratatui::layout::{Position, Rect};
 
 use crate::core::clean::{clean, Cleaned};
 use crate::core::entities::{entities, Entity, Kind};
-use crate::core::filter::{filter, fold, Query};
+use crate::core::filter::{fold, FilterResult, FilterWorker, Filterer, Query, TitleBuf};
 use crate::core::library::Library;
 use crate::core::state::State;
 
@@ -73,6 +73,9 @@ pub enum Action {
     },
     /// The library's entity index, computed in the background.
     Indexed(EntityIndex),
+    /// The filter worker's answer to [`Effect::Filter`]; dropped unless its
+    /// generation is the newest query's.
+    Filtered(FilterResult),
 }
 
 /// Folded entity name → the articles (indices) whose entities include it.
@@ -96,7 +99,15 @@ pub enum Effect {
     /// Compute [`index_library`] off the UI thread and send back
     /// [`Action::Indexed`].
     IndexLibrary,
+    /// Rank the titles for `query` on the filter worker (see
+    /// [`filter_worker`]) and send back [`Action::Filtered`] carrying
+    /// `generation`.
+    Filter { generation: u64, query: String },
 }
+
+/// How many of the best matches the filter worker reports per query (the
+/// list holds these; the title counts them all).
+pub const FILTER_TOP: usize = 5000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
@@ -184,6 +195,15 @@ pub struct App {
     pub list_offset: usize,
     pub list_filter: ListFilter,
     pub filter_input: String,
+    /// The generation of the newest query asked of the filter worker, and
+    /// of the newest answer applied: they differ while a query runs.
+    pub filter_gen: u64,
+    pub filter_done: u64,
+    /// How many titles the applied query matches (the list holds at most
+    /// [`FILTER_TOP`]).
+    pub filter_total: usize,
+    /// Enter was pressed before the answer came: open its best match then.
+    pending_submit: bool,
     /// The article selected before the filter started, for Esc.
     before_filter: Option<usize>,
     // The reader.
@@ -247,6 +267,10 @@ impl App {
             list_offset: 0,
             list_filter: ListFilter::None,
             filter_input: String::new(),
+            filter_gen: 0,
+            filter_done: 0,
+            filter_total: 0,
+            pending_submit: false,
             before_filter: None,
             open: None,
             cache: HashMap::new(),
@@ -298,21 +322,63 @@ impl App {
         self.open.and_then(|i| self.cache.get(&i))
     }
 
-    /// Ranks the titles for the filter query.
+    /// Asks the filter worker to rank the titles for the typed query; the
+    /// answer comes back as [`Action::Filtered`]. The keystroke is on screen
+    /// before then (the input line), and the list keeps the previous answer.
     fn refilter(&mut self) {
-        let titles: Vec<&str> = self.lib.articles.iter().map(|a| a.meta.title.as_str()).collect();
         let q = self.filter_input.trim().to_owned();
+        self.filter_gen += 1;
         if q.is_empty() {
-            self.visible = (0..titles.len()).collect();
+            self.filter_done = self.filter_gen;
+            self.visible = (0..self.lib.len()).collect();
+            self.filter_total = self.visible.len();
             self.list_filter = ListFilter::None;
+            self.list_sel = 0;
+            self.list_offset = 0;
+            self.fix_list_offset();
+            self.preview_selected();
         } else {
-            self.visible = filter(&q, &titles).iter().map(|m| m.index).collect();
-            self.list_filter = ListFilter::Query { query: q, positions: HashMap::new() };
+            self.effects.push(Effect::Filter { generation: self.filter_gen, query: q });
         }
+    }
+
+    /// How many articles the list's restriction matches (the list itself
+    /// holds at most [`FILTER_TOP`] of a query's matches).
+    pub fn matched(&self) -> usize {
+        match self.list_filter {
+            ListFilter::Query { .. } => self.filter_total,
+            _ => self.visible.len(),
+        }
+    }
+
+    /// True while a query typed in the filter waits for its answer.
+    pub fn filtering(&self) -> bool {
+        self.filter_gen != self.filter_done
+    }
+
+    /// Any answer still on its way is for a query no longer wanted.
+    fn cancel_filter(&mut self) {
+        self.filter_gen += 1;
+        self.filter_done = self.filter_gen;
+        self.pending_submit = false;
+    }
+
+    /// Applies the worker's answer, unless a newer query was asked since.
+    fn filtered(&mut self, r: FilterResult) {
+        if r.generation != self.filter_gen {
+            return;
+        }
+        self.filter_done = r.generation;
+        self.visible = r.top.iter().map(|m| m.index).collect();
+        self.filter_total = r.total;
+        self.list_filter = ListFilter::Query { query: r.query, positions: HashMap::new() };
         self.list_sel = 0;
         self.list_offset = 0;
         self.fix_list_offset();
         self.preview_selected();
+        if std::mem::take(&mut self.pending_submit) {
+            update(self, Action::Open);
+        }
     }
 
     /// The matched characters of the titles in view (only those: a large
@@ -638,9 +704,18 @@ impl App {
         self.pending_entity = Some(name);
     }
 
+    fn indexed(&mut self, idx: EntityIndex) {
+        self.index = Some(idx);
+        self.index_pending = false;
+        if let Some(name) = self.pending_entity.take() {
+            self.apply_entity_filter(&name);
+        }
+    }
+
     fn apply_entity_filter(&mut self, name: &str) {
         let hits = self.index.as_ref().and_then(|idx| idx.get(&fold(name)).cloned()).unwrap_or_default();
         let keep = self.open;
+        self.cancel_filter();
         self.visible = hits;
         self.list_filter = ListFilter::Entity { name: name.to_owned() };
         self.list_sel = keep.and_then(|o| self.visible.iter().position(|&v| v == o)).unwrap_or(0);
@@ -654,6 +729,7 @@ impl App {
 
     fn clear_list_filter(&mut self) {
         let keep = self.selected().or(self.open);
+        self.cancel_filter();
         self.visible = (0..self.lib.len()).collect();
         self.list_filter = ListFilter::None;
         self.filter_input.clear();
@@ -706,6 +782,15 @@ pub fn analyse(lib: &Library, i: usize) -> Analysis {
     }
 }
 
+/// Starts the title filter for the library on a thread of its own (the
+/// core's incremental engine); its answers go to `on_result`, to be fed
+/// back as [`Action::Filtered`]. Folding a large library's titles takes a
+/// while: call this off the interface thread.
+pub fn filter_worker(lib: &Library, on_result: impl FnMut(FilterResult) + Send + 'static) -> FilterWorker {
+    let titles: TitleBuf = lib.articles.iter().map(|a| a.meta.title.as_str()).collect();
+    FilterWorker::spawn(Filterer::from_titles(&titles), FILTER_TOP, on_result)
+}
+
 /// Indexes the entities of every article of the library (slow on a large
 /// library: the run loop calls it on a worker thread).
 pub fn index_library(lib: &Library) -> EntityIndex {
@@ -745,9 +830,15 @@ pub fn find_all(body: &str, query: &str) -> Vec<(usize, usize)> {
 pub fn update(app: &mut App, action: Action) {
     // A message stays until the user does something (a resize or a
     // background result is not the user).
-    if !matches!(action, Action::Resize(..) | Action::Indexed(_)) {
+    if !matches!(action, Action::Resize(..) | Action::Indexed(_) | Action::Filtered(_)) {
         app.message = None;
     }
+    // Background results apply in every mode.
+    let action = match action {
+        Action::Filtered(r) => return app.filtered(r),
+        Action::Indexed(idx) => return app.indexed(idx),
+        a => a,
+    };
     match app.mode {
         Mode::Help => return update_help(app, action),
         Mode::Filter | Mode::Search => {
@@ -917,13 +1008,8 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         Action::Click { x, y } => click(app, x, y),
-        Action::Indexed(idx) => {
-            app.index = Some(idx);
-            app.index_pending = false;
-            if let Some(name) = app.pending_entity.take() {
-                app.apply_entity_filter(&name);
-            }
-        }
+        Action::Filtered(r) => app.filtered(r),
+        Action::Indexed(idx) => app.indexed(idx),
         // Typing outside an input line does nothing.
         Action::Input(_) | Action::Backspace | Action::Submit => {}
     }
@@ -986,7 +1072,11 @@ fn update_input(app: &mut App, action: &Action) -> bool {
     match action {
         Action::Submit => {
             app.mode = Mode::Normal;
-            if filtering {
+            if filtering && app.filtering() {
+                // Open the best match of what was typed, not of an older answer.
+                app.pending_submit = true;
+                app.message = Some("filtering…".into());
+            } else if filtering {
                 update(app, Action::Open);
             } else if let Some(s) = &app.search {
                 app.message = Some(match s.matches.len() {

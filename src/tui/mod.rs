@@ -22,6 +22,7 @@ use anyhow::Result;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::{cursor, execute};
 
+use crate::core::filter::{FilterResult, FilterWorker};
 use crate::core::library::Library;
 use crate::core::state::{self, State};
 
@@ -34,6 +35,46 @@ enum Msg {
     Background(Action),
     Signal(i32),
     InputClosed,
+    /// The filter worker, started off the interface thread.
+    FilterReady(FilterWorker),
+    /// An answer of the filter worker (its own generation numbers).
+    Filtered(FilterResult),
+}
+
+/// The run loop's side of the filter worker: queries asked before it
+/// started wait here (only the newest), and the worker's generation of the
+/// newest query is mapped back to the app's.
+#[derive(Default)]
+struct FilterLink {
+    worker: Option<FilterWorker>,
+    waiting: Option<(u64, String)>,
+    /// (worker generation, app generation) of the newest query sent.
+    newest: Option<(u64, u64)>,
+}
+
+impl FilterLink {
+    fn ask(&mut self, generation: u64, query: String) {
+        match &self.worker {
+            Some(w) => self.newest = Some((w.query(&query), generation)),
+            None => self.waiting = Some((generation, query)),
+        }
+    }
+
+    fn ready(&mut self, w: FilterWorker) {
+        self.worker = Some(w);
+        if let Some((g, q)) = self.waiting.take() {
+            self.ask(g, q);
+        }
+    }
+
+    /// The action for a worker answer, or None when it is stale.
+    fn answer(&self, mut r: FilterResult) -> Option<Action> {
+        let (w, a) = self.newest?;
+        (r.generation == w).then(|| {
+            r.generation = a;
+            Action::Filtered(r)
+        })
+    }
 }
 
 /// Whether colour is wanted: not with `--no-color`, nor when `NO_COLOR` is
@@ -69,6 +110,20 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
     let mut app = App::new(lib, st, opts);
     let (tx, rx) = mpsc::channel::<Msg>();
     let work_tx = tx.clone();
+
+    {
+        // Folding every title takes a while on a large library: the list
+        // shows first, the filter is ready soon after.
+        let lib = app.lib.clone();
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let answers = tx.clone();
+            let w = app::filter_worker(&lib, move |r| {
+                let _ = answers.send(Msg::Filtered(r));
+            });
+            let _ = tx.send(Msg::FilterReady(w));
+        });
+    }
 
     {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -167,6 +222,7 @@ fn event_loop(
 ) -> Result<Option<i32>> {
     let mut save_failed = false;
     let mut dirty = true;
+    let mut filter = FilterLink::default();
     loop {
         if dirty {
             terminal.draw(|f| view::draw(app, f))?;
@@ -183,6 +239,13 @@ fn event_loop(
                 Msg::Background(action) => {
                     update(app, action);
                     dirty = true;
+                }
+                Msg::FilterReady(w) => filter.ready(w),
+                Msg::Filtered(r) => {
+                    if let Some(action) = filter.answer(r) {
+                        update(app, action);
+                        dirty = true;
+                    }
                 }
                 Msg::Term(ev) => {
                     debug_panic(&ev);
@@ -206,6 +269,7 @@ fn event_loop(
                     out.write_all(clipboard::osc52(&text).as_bytes())?;
                     out.flush()?;
                 }
+                app::Effect::Filter { generation, query } => filter.ask(generation, query),
                 app::Effect::IndexLibrary => {
                     let lib = app.lib.clone();
                     let tx = work_tx.clone();

@@ -79,7 +79,7 @@ fn list(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
     let title = match &app.list_filter {
         ListFilter::None if unread > 0 => format!("Articles {} · {unread} unread", app.lib.len()),
         ListFilter::None => format!("Articles {}", app.lib.len()),
-        ListFilter::Query { query, .. } => format!("Articles /{query} {n}/{}", app.lib.len()),
+        ListFilter::Query { query, .. } => format!("Articles /{query} {}/{}", app.matched(), app.lib.len()),
         ListFilter::Entity { name } => format!("Articles mentioning {name} {n}/{}", app.lib.len()),
     };
     let block = pane(title, focused, t);
@@ -303,7 +303,8 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
     buf.set_line(r.x, r.y, &line, r.width);
     // The right end: a count while typing, the hints after a message.
     let right = match app.mode {
-        Mode::Filter => format!(" {}/{} · Enter open · Esc all ", app.visible.len(), app.lib.len()),
+        Mode::Filter if app.filtering() => format!(" filtering… · {}/{} · Enter open · Esc all ", app.matched(), app.lib.len()),
+        Mode::Filter => format!(" {}/{} · Enter open · Esc all ", app.matched(), app.lib.len()),
         Mode::Search => match &app.search {
             Some(s) => format!(" {} matches · Enter keep · Esc cancel ", s.matches.len()),
             None => String::new(),

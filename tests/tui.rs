@@ -4,7 +4,7 @@
 use byline::core::filter::{FilterResult, Filterer};
 use byline::core::library::{Input, Library, Options as LoadOptions};
 use byline::core::state::State;
-use byline::tui::app::{Effect, ListFilter, Mode, FILTER_TOP};
+use byline::tui::app::{summarise, Effect, ListFilter, Mode, FILTER_TOP};
 use byline::tui::keys::{self, get_action};
 use byline::tui::layout::Focus;
 use byline::tui::wrap::LineKind;
@@ -15,9 +15,25 @@ use ratatui::style::Modifier;
 use ratatui::Terminal;
 
 fn app_with(lib: Library, w: u16, h: u16, color: bool, mouse: bool) -> App {
+    let mut app = waiting(lib, w, h, color, mouse);
+    analyse_all(&mut app);
+    app
+}
+
+/// A reader whose background analysis has not reported yet.
+fn waiting(lib: Library, w: u16, h: u16, color: bool, mouse: bool) -> App {
     let mut app = App::new(lib, State::in_memory(), Options { mouse, color });
     update(&mut app, Action::Resize(w, h));
     app
+}
+
+/// Does the background analysis the run loop would start: every article,
+/// reported in one batch.
+fn analyse_all(app: &mut App) {
+    let asked = app.effects.iter().position(|e| *e == Effect::AnalyseLibrary).expect("the analysis is asked for at start");
+    app.effects.remove(asked);
+    let batch = (0..app.lib.len()).map(|i| (i, summarise(&app.lib, i))).collect();
+    update(app, Action::Analysed(batch));
 }
 
 fn app(w: u16, h: u16) -> App {
@@ -348,7 +364,7 @@ fn selecting_an_entity_with_no_mention_in_view_scrolls_to_one() {
 
 #[test]
 fn enter_on_an_entity_lists_the_articles_that_mention_it() {
-    let mut app = app(120, 40);
+    let mut app = waiting(Library::builtin(), 120, 40, true, false);
     press(&mut app, "<tab><tab>");
     // Find "Mark Zuckerberg" in the panel.
     let pos = app.current().unwrap().order.iter().position(|&i| app.current().unwrap().entities[i].name == "Mark Zuckerberg").unwrap();
@@ -357,14 +373,11 @@ fn enter_on_an_entity_lists_the_articles_that_mention_it() {
     }
     assert_eq!(app.selected_entity().unwrap().name, "Mark Zuckerberg");
     press(&mut app, "<enter>");
-    // The library index is asked for once, from the worker; the list
+    // The background analysis has not covered the library yet: the list
     // waits for it.
-    assert_eq!(app.effects, vec![Effect::IndexLibrary]);
     assert_eq!(app.pending_entity.as_deref(), Some("Mark Zuckerberg"));
     assert_eq!(app.list_filter, ListFilter::None);
-    app.effects.clear();
-    let idx = byline::tui::app::index_library(&app.lib);
-    update(&mut app, Action::Indexed(idx));
+    analyse_all(&mut app);
     assert!(matches!(&app.list_filter, ListFilter::Entity { name } if name == "Mark Zuckerberg"));
     // Every listed article's own entities name him; the others do not.
     let expect: Vec<usize> = (0..app.lib.len())
@@ -382,24 +395,48 @@ fn enter_on_an_entity_lists_the_articles_that_mention_it() {
     )));
     press(&mut app, "<esc>");
     assert_eq!(app.visible.len(), app.lib.len());
-    // With the index there, the next entity lists its articles at once.
+    // With the library analysed, the next entity lists its articles at once.
     press(&mut app, "<tab><tab><tab>g<enter>");
     assert!(app.effects.is_empty());
     assert!(matches!(&app.list_filter, ListFilter::Entity { .. }));
 }
 
 #[test]
-fn esc_while_the_index_is_computed_cancels_the_entity_filter() {
-    let mut app = app(120, 40);
+fn esc_while_the_library_is_analysed_cancels_the_entity_filter() {
+    let mut app = waiting(Library::builtin(), 120, 40, true, false);
     press(&mut app, "<tab><tab><enter>");
     assert!(app.pending_entity.is_some());
     press(&mut app, "<esc>");
     assert!(app.pending_entity.is_none());
     press(&mut app, "y");
-    let idx = byline::tui::app::index_library(&app.lib);
-    update(&mut app, Action::Indexed(idx));
+    analyse_all(&mut app);
     assert_eq!(app.list_filter, ListFilter::None, "a late index does not filter the list");
     assert!(app.message.as_deref().unwrap_or("").contains("URL copied"), "nor clears the message");
+}
+
+#[test]
+fn background_analysis_shows_progress_and_reuses_what_the_reader_analysed() {
+    let mut app = waiting(many(40), 120, 30, true, false);
+    // The previewed article was analysed at once and counts.
+    assert_eq!(app.progress(), Some((1, 40)));
+    let s = screen(&app);
+    assert!(s.contains("analysing 1/40 ▕"), "{s}");
+    // Keys work while it runs; a batch moves the count and the bar.
+    press(&mut app, "jj");
+    assert_eq!(app.selected(), Some(2));
+    assert_eq!(app.progress(), Some((3, 40)));
+    let batch = (0..21).map(|i| (i, summarise(&app.lib, i))).collect();
+    update(&mut app, Action::Analysed(batch));
+    assert_eq!(app.progress(), Some((21, 40)), "articles analysed twice count once");
+    let s = screen(&app);
+    assert!(s.contains("analysing 21/40 ▕████▏   ▏"), "{s}");
+    // In the help overlay too, results are taken in.
+    press(&mut app, "?");
+    let batch = (21..40).map(|i| (i, summarise(&app.lib, i))).collect();
+    update(&mut app, Action::Analysed(batch));
+    assert_eq!(app.progress(), None);
+    press(&mut app, "<esc>");
+    assert!(!screen(&app).contains("analysing"));
 }
 
 #[test]

@@ -2,10 +2,10 @@
 //! action)`. No terminal here: tests drive it with actions and read the
 //! state back. Every call into the core sits in one place ([`analyse`]
 //! cleans and tags an article, [`App::refilter`] ranks titles,
-//! [`index_library`] indexes the library's entities). The library index
-//! runs on a worker thread: `update` asks for it with
-//! [`Effect::IndexLibrary`] and the result comes back as
-//! [`Action::Indexed`], on the same channel as the keys.
+//! [`summarise`] gives the background worker each article's entity names).
+//! Background work is asked for with an [`Effect`] and its results come
+//! back as actions ([`Action::Analysed`], [`Action::Filtered`]) on the same
+//! channel as the keys.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -71,8 +71,9 @@ pub enum Action {
         x: u16,
         y: u16,
     },
-    /// The library's entity index, computed in the background.
-    Indexed(EntityIndex),
+    /// Articles analysed in the background: each one's folded entity
+    /// names (see [`summarise`]), feeding the library's entity index.
+    Analysed(Vec<(usize, Vec<String>)>),
     /// The filter worker's answer to [`Effect::Filter`]; dropped unless its
     /// generation is the newest query's.
     Filtered(FilterResult),
@@ -96,9 +97,10 @@ pub enum Mode {
 pub enum Effect {
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
-    /// Compute [`index_library`] off the UI thread and send back
-    /// [`Action::Indexed`].
-    IndexLibrary,
+    /// Analyse every article on one low-priority worker thread with
+    /// [`summarise`], sending the results back in batches as
+    /// [`Action::Analysed`]. Asked for once, at start.
+    AnalyseLibrary,
     /// Rank the titles for `query` on the filter worker (see
     /// [`filter_worker`]) and send back [`Action::Filtered`] carrying
     /// `generation`.
@@ -219,10 +221,12 @@ pub struct App {
     /// Mentions of the selected entity are highlighted.
     pub ent_active: bool,
     pub ent_mention: Option<usize>,
-    index: Option<EntityIndex>,
-    /// The index was asked for and has not arrived.
-    index_pending: bool,
-    /// The entity whose articles to list when the index arrives.
+    /// Folded entity name → articles, over the articles analysed so far.
+    index: EntityIndex,
+    /// Which articles the index covers, and how many.
+    analysed: Vec<bool>,
+    pub analysed_count: usize,
+    /// The entity whose articles to list when the index is complete.
     pub pending_entity: Option<String>,
     // The rest.
     pub help_scroll: usize,
@@ -251,6 +255,7 @@ fn panel_order(ents: &[Entity]) -> Vec<usize> {
 impl App {
     pub fn new(lib: Library, state: State, opts: Options) -> Self {
         let visible = (0..lib.len()).collect();
+        let analysed = vec![false; lib.len()];
         let mut app = App {
             lib: Arc::new(lib),
             state,
@@ -282,16 +287,18 @@ impl App {
             ent_offset: 0,
             ent_active: false,
             ent_mention: None,
-            index: None,
-            index_pending: false,
+            index: EntityIndex::new(),
+            analysed: Vec::new(),
+            analysed_count: 0,
             pending_entity: None,
             help_scroll: 0,
             unread: 0,
             message: None,
             undo: Vec::new(),
-            effects: Vec::new(),
+            effects: vec![Effect::AnalyseLibrary],
             quit: false,
         };
+        app.analysed = analysed;
         if let Some(p) = app.state.problems.first() {
             app.message = Some(p.clone());
         } else if !app.lib.problems.is_empty() {
@@ -308,13 +315,44 @@ impl App {
 
     // ----- core calls, one place each -----
 
-    /// Cleans and tags article `i`, once.
+    /// Cleans and tags article `i`, once (at once when it is opened before
+    /// the background worker got to it; its entities join the index).
     pub fn analysis(&mut self, i: usize) -> &Analysis {
         if !self.cache.contains_key(&i) {
             let a = analyse(&self.lib, i);
+            let names = entity_names(&a);
             self.cache.insert(i, a);
+            self.add_to_index(i, names);
         }
         &self.cache[&i]
+    }
+
+    /// Adds one analysed article's entities to the library index.
+    fn add_to_index(&mut self, i: usize, names: Vec<String>) {
+        if self.analysed.get(i).is_none_or(|&done| done) {
+            return;
+        }
+        self.analysed[i] = true;
+        self.analysed_count += 1;
+        for n in names {
+            self.index.entry(n).or_default().push(i);
+        }
+    }
+
+    /// Background analysis still running: (articles done, articles).
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        (self.analysed_count < self.lib.len()).then_some((self.analysed_count, self.lib.len()))
+    }
+
+    fn analysed_batch(&mut self, batch: Vec<(usize, Vec<String>)>) {
+        for (i, names) in batch {
+            self.add_to_index(i, names);
+        }
+        if self.progress().is_none() {
+            if let Some(name) = self.pending_entity.take() {
+                self.apply_entity_filter(&name);
+            }
+        }
     }
 
     /// The analysis of the open article, when there is one.
@@ -689,31 +727,20 @@ impl App {
     }
 
     /// Lists the articles that mention the selected entity: now if the
-    /// library's index is there, else when it arrives.
+    /// background analysis has covered the library, else when it has.
     fn filter_by_entity(&mut self) {
         let Some(e) = self.selected_entity() else { return };
         let name = e.name.clone();
-        if self.index.is_some() {
+        if self.progress().is_none() {
             return self.apply_entity_filter(&name);
-        }
-        if !self.index_pending {
-            self.index_pending = true;
-            self.effects.push(Effect::IndexLibrary);
         }
         self.message = Some(format!("finding the articles that mention {name}… (Esc cancels)"));
         self.pending_entity = Some(name);
     }
 
-    fn indexed(&mut self, idx: EntityIndex) {
-        self.index = Some(idx);
-        self.index_pending = false;
-        if let Some(name) = self.pending_entity.take() {
-            self.apply_entity_filter(&name);
-        }
-    }
-
     fn apply_entity_filter(&mut self, name: &str) {
-        let hits = self.index.as_ref().and_then(|idx| idx.get(&fold(name)).cloned()).unwrap_or_default();
+        let mut hits = self.index.get(&fold(name)).cloned().unwrap_or_default();
+        hits.sort_unstable();
         let keep = self.open;
         self.cancel_filter();
         self.visible = hits;
@@ -791,19 +818,20 @@ pub fn filter_worker(lib: &Library, on_result: impl FnMut(FilterResult) + Send +
     FilterWorker::spawn(Filterer::from_titles(&titles), FILTER_TOP, on_result)
 }
 
-/// Indexes the entities of every article of the library (slow on a large
-/// library: the run loop calls it on a worker thread).
-pub fn index_library(lib: &Library) -> EntityIndex {
-    let mut idx: EntityIndex = HashMap::new();
-    for i in 0..lib.len() {
-        for e in analyse(lib, i).entities {
-            let v = idx.entry(fold(&e.name)).or_default();
-            if v.last() != Some(&i) {
-                v.push(i);
-            }
-        }
-    }
-    idx
+/// An article's entity names, case-folded, each once: what the library's
+/// entity index keeps of an analysis.
+fn entity_names(a: &Analysis) -> Vec<String> {
+    let mut names: Vec<String> = a.entities.iter().map(|e| fold(&e.name)).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The background worker's work on article `i`: [`analyse`], keeping only
+/// what the index needs (the full analysis is redone when the article is
+/// opened, so a large library's bodies are not all held in memory).
+pub fn summarise(lib: &Library, i: usize) -> Vec<String> {
+    entity_names(&analyse(lib, i))
 }
 
 /// Every occurrence of `query` in `body`, case folded, as code-point ranges.
@@ -830,13 +858,13 @@ pub fn find_all(body: &str, query: &str) -> Vec<(usize, usize)> {
 pub fn update(app: &mut App, action: Action) {
     // A message stays until the user does something (a resize or a
     // background result is not the user).
-    if !matches!(action, Action::Resize(..) | Action::Indexed(_) | Action::Filtered(_)) {
+    if !matches!(action, Action::Resize(..) | Action::Analysed(_) | Action::Filtered(_)) {
         app.message = None;
     }
     // Background results apply in every mode.
     let action = match action {
         Action::Filtered(r) => return app.filtered(r),
-        Action::Indexed(idx) => return app.indexed(idx),
+        Action::Analysed(batch) => return app.analysed_batch(batch),
         a => a,
     };
     match app.mode {
@@ -1009,7 +1037,7 @@ pub fn update(app: &mut App, action: Action) {
         }
         Action::Click { x, y } => click(app, x, y),
         Action::Filtered(r) => app.filtered(r),
-        Action::Indexed(idx) => app.indexed(idx),
+        Action::Analysed(batch) => app.analysed_batch(batch),
         // Typing outside an input line does nothing.
         Action::Input(_) | Action::Backspace | Action::Submit => {}
     }

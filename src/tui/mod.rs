@@ -213,6 +213,43 @@ fn debug_panic(ev: &Event) {
     let _ = ev;
 }
 
+/// How often the background analysis reports (and so how often its
+/// progress redraws the screen).
+const ANALYSIS_BATCH: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Cleans and tags every article on one low-priority thread, sending the
+/// entity names back in batches. Articles the reader opens are analysed at
+/// once by the app; this only fills the library's entity index.
+fn analyse_in_background(lib: std::sync::Arc<Library>, tx: mpsc::Sender<Msg>) {
+    let spawned = std::thread::Builder::new().name("byline-analyse".into()).spawn(move || {
+        lower_priority();
+        let mut batch = Vec::new();
+        let mut last = std::time::Instant::now();
+        for i in 0..lib.len() {
+            batch.push((i, app::summarise(&lib, i)));
+            if last.elapsed() >= ANALYSIS_BATCH || i + 1 == lib.len() {
+                if tx.send(Msg::Background(Action::Analysed(std::mem::take(&mut batch)))).is_err() {
+                    return;
+                }
+                last = std::time::Instant::now();
+            }
+        }
+    });
+    // Without the thread the index stays partial; reading goes on.
+    drop(spawned);
+}
+
+/// Makes the calling thread yield to the interface (Linux keeps a nice
+/// value per thread).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments; `who` 0 is the
+    // calling thread on Linux.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
 /// Handles messages until quit; returns the signal that ended it, if any.
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
@@ -270,13 +307,7 @@ fn event_loop(
                     out.flush()?;
                 }
                 app::Effect::Filter { generation, query } => filter.ask(generation, query),
-                app::Effect::IndexLibrary => {
-                    let lib = app.lib.clone();
-                    let tx = work_tx.clone();
-                    std::thread::spawn(move || {
-                        let _ = tx.send(Msg::Background(Action::Indexed(app::index_library(&lib))));
-                    });
-                }
+                app::Effect::AnalyseLibrary => analyse_in_background(app.lib.clone(), work_tx.clone()),
             }
         }
         if app.state.is_dirty() && !save_failed {

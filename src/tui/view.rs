@@ -299,9 +299,7 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
             None => (Line::from(hints(app)), false),
         },
     };
-    let width = line.width() as u16;
-    buf.set_line(r.x, r.y, &line, r.width);
-    // The right end: a count while typing, the hints after a message.
+    // The right end: a count while typing, else the background analysis.
     let right = match app.mode {
         Mode::Filter if app.filtering() => format!(" filtering… · {}/{} · Enter open · Esc all ", app.matched(), app.lib.len()),
         Mode::Filter => format!(" {}/{} · Enter open · Esc all ", app.matched(), app.lib.len()),
@@ -309,13 +307,34 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
             Some(s) => format!(" {} matches · Enter keep · Esc cancel ", s.matches.len()),
             None => String::new(),
         },
-        _ => String::new(),
+        _ => app.progress().map(|(done, all)| format!(" analysing {done}/{all} {} ", progress_bar(done, all, 8))).unwrap_or_default(),
     };
+    let width = line.width() as u16;
     let rw = Span::raw(right.as_str()).width() as u16;
-    if rw > 0 && width + rw < r.width {
+    if rw > 0 && app.mode == Mode::Normal && rw < r.width {
+        // Progress is kept in view; the hints give way.
+        buf.set_line(r.x, r.y, &line, r.width - rw);
         buf.set_line(r.right() - rw, r.y, &Line::from(right), rw);
+    } else {
+        buf.set_line(r.x, r.y, &line, r.width);
+        if rw > 0 && width + rw < r.width {
+            buf.set_line(r.right() - rw, r.y, &Line::from(right), rw);
+        }
     }
     cursor.then(|| Position { x: (r.x + width).min(r.right().saturating_sub(1)), y: r.y })
+}
+
+/// A bar of `cells` cells between ▕ and ▏, filled in eighths.
+fn progress_bar(done: usize, all: usize, cells: usize) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (done.min(all) * cells * 8).checked_div(all).unwrap_or(0);
+    let mut bar = String::from("▕");
+    for c in 0..cells {
+        let e = eighths.saturating_sub(c * 8).min(8);
+        bar.push(if e == 8 { '█' } else { PARTS[e] });
+    }
+    bar.push('▏');
+    bar
 }
 
 fn help(app: &App, buf: &mut Buffer, area: Rect, t: &Theme) {
@@ -332,5 +351,19 @@ fn help(app: &App, buf: &mut Buffer, area: Rect, t: &Theme) {
         let pad = kw.saturating_sub(Span::raw(key.as_str()).width());
         let line = Line::from(vec![Span::styled(key, t.heading()), Span::raw(" ".repeat(pad + 1)), Span::raw(d.as_str())]);
         buf.set_line(inner.x, inner.y + row as u16, &line, inner.width);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::progress_bar;
+
+    #[test]
+    fn the_progress_bar_fills_in_eighths() {
+        assert_eq!(progress_bar(0, 10, 4), "▕    ▏");
+        assert_eq!(progress_bar(5, 10, 4), "▕██  ▏");
+        assert_eq!(progress_bar(10, 10, 4), "▕████▏");
+        assert_eq!(progress_bar(1, 32, 4), "▕▏   ▏");
+        assert_eq!(progress_bar(3, 0, 4), "▕    ▏");
     }
 }

@@ -765,3 +765,25 @@ fn the_list_holds_the_best_matches_and_counts_them_all() {
     assert_eq!(app.visible.len(), 10);
     assert!(screen(&app).contains("60/60"), "{}", screen(&app));
 }
+
+#[test]
+fn a_narrow_list_wraps_long_titles_onto_two_lines_with_their_highlights() {
+    let mut app = fixtures(80, 24);
+    let s = screen(&app);
+    assert!(s.contains("│* Storm warning for the") && s.contains("│  west coast"), "{s}");
+    // The second line holds the title, not the source and date.
+    assert!(!s.contains("Coastal Herald · 2024-01-20"), "{s}");
+    press(&mut app, "/coast");
+    let t = terminal(&app);
+    let list = app.panes().list.unwrap();
+    let buf = t.backend().buffer();
+    let lit: String = (list.y..list.bottom())
+        .flat_map(|y| (list.x..list.right()).map(move |x| (x, y)))
+        .filter(|&(x, y)| buf[(x, y)].fg == ratatui::style::Color::Yellow)
+        .map(|(x, y)| buf[(x, y)].symbol().to_owned())
+        .collect();
+    assert!(lit.contains("coast"), "the matched characters on a title's second line are lit: {lit:?}");
+    // A wide list keeps one title line and the source and date.
+    let s = screen(&fixtures(200, 40));
+    assert!(s.contains("Coastal Herald · 2024-01-20"), "{s}");
+}

@@ -12,7 +12,7 @@ use ratatui::Frame;
 use super::app::{App, EntRow, ListFilter, Mode};
 use super::layout::{self, Focus};
 use super::theme::Theme;
-use super::wrap::LineKind;
+use super::wrap::{self, LineKind};
 use crate::core::clean::BlockKind;
 use crate::core::sanitize::sanitize_line;
 
@@ -109,26 +109,48 @@ fn list(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
         };
         buf.set_style(row, base);
         let unread = !app.state.is_read(&a.id);
-        let mut spans = vec![if unread { Span::styled("* ", t.unread()) } else { Span::raw("  ") }];
-        let hits = positions.and_then(|p| p.get(&i));
+        let mark = if unread { Span::styled("* ", t.unread()) } else { Span::raw("  ") };
+        let hits = positions.and_then(|p| p.get(&i)).map(Vec::as_slice).unwrap_or(&[]);
         let title_style = if unread { Style::new().add_modifier(ratatui::style::Modifier::BOLD) } else { Style::new() };
-        match hits {
-            Some(h) if !h.is_empty() => {
-                for (ci, c) in a.meta.title.chars().enumerate() {
-                    let s = if h.contains(&ci) { title_style.patch(t.matched()) } else { title_style };
-                    spans.push(Span::styled(c.to_string(), s));
-                }
-            }
-            _ => spans.push(Span::styled(a.meta.title.clone(), title_style)),
-        }
+        let title = a.meta.title.as_str();
+        let avail = inner.width.saturating_sub(2) as usize;
+        // A narrow pane gives a title that does not fit its second line
+        // (instead of the source and date).
+        let wrapped = row.height > 1 && inner.width < NARROW_LIST && Span::raw(title).width() > avail;
+        let second = if wrapped { wrap::wrap_offsets(title, avail).get(1).map(|&(at, _)| at) } else { None };
+        let first_end = second.unwrap_or(title.len());
+        let mut spans = vec![mark];
+        spans.extend(title_spans(&title[..first_end], 0, hits, title_style, t));
         buf.set_line(inner.x, y, &Line::from(spans), inner.width);
-        if row.height > 1 {
+        if let Some(at) = second {
+            let rest = truncate(title[at..].trim_end(), avail);
+            let mut spans = vec![Span::raw("  ")];
+            spans.extend(title_spans(&rest, title[..at].chars().count(), hits, title_style, t));
+            buf.set_line(inner.x, y + 1, &Line::from(spans), inner.width);
+        } else if row.height > 1 {
             let sub: Vec<&str> = [&a.meta.source, &a.meta.date].into_iter().filter_map(|f| f.as_deref()).collect();
             let sub = if sub.is_empty() { a.origin.clone() } else { sub.join(" · ") };
             let style = if k == app.list_sel { Style::new() } else { t.dim() };
             buf.set_line(inner.x, y + 1, &Line::from(vec![Span::raw("  "), Span::styled(sub, style)]), inner.width);
         }
     }
+}
+
+/// Below this many columns inside the list, long titles take both lines of
+/// their row.
+const NARROW_LIST: u16 = 40;
+
+/// A piece of a title starting at character `from`, with the query's
+/// matched characters (`hits`, character positions in the whole title)
+/// highlighted.
+fn title_spans(text: &str, from: usize, hits: &[usize], style: Style, t: &Theme) -> Vec<Span<'static>> {
+    if !text.chars().enumerate().any(|(ci, _)| hits.contains(&(from + ci))) {
+        return vec![Span::styled(text.to_owned(), style)];
+    }
+    text.chars()
+        .enumerate()
+        .map(|(ci, c)| Span::styled(c.to_string(), if hits.contains(&(from + ci)) { style.patch(t.matched()) } else { style }))
+        .collect()
 }
 
 /// Highlight ranges over the body, in code points: (start, end, style),

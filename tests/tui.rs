@@ -787,3 +787,18 @@ fn a_narrow_list_wraps_long_titles_onto_two_lines_with_their_highlights() {
     let s = screen(&fixtures(200, 40));
     assert!(s.contains("Coastal Herald · 2024-01-20"), "{s}");
 }
+
+#[test]
+fn moving_through_a_long_list_keeps_a_bounded_number_of_analyses() {
+    let mut app = app_with(many(150), 120, 30, true, false);
+    for _ in 0..149 {
+        press(&mut app, "j");
+    }
+    assert_eq!(app.selected(), Some(149));
+    assert!(app.cached_analyses() <= 64, "{} analyses held", app.cached_analyses());
+    // The open article is still drawn after the cache was trimmed.
+    let s = screen(&app);
+    assert!(s.contains("Report 149 on the city budget"), "{s}");
+    press(&mut app, "<enter>");
+    assert!(screen(&app).contains("The council met on day 149."));
+}

@@ -176,6 +176,9 @@ pub struct Wrapped {
 
 /// Wrapped articles kept for going back and forth (J/K, resizes).
 const WRAP_CACHE: usize = 32;
+/// Analysed articles kept (the bodies of the rest stay on disk): moving
+/// through a large list analyses each article previewed.
+const ANALYSIS_CACHE: usize = 64;
 
 pub struct App {
     /// Shared with background work.
@@ -321,6 +324,11 @@ impl App {
         if !self.cache.contains_key(&i) {
             let a = analyse(&self.lib, i);
             let names = entity_names(&a);
+            if self.cache.len() >= ANALYSIS_CACHE {
+                // Keep the open article: the reader draws from it.
+                let open = self.open;
+                self.cache.retain(|k, _| Some(*k) == open);
+            }
             self.cache.insert(i, a);
             self.add_to_index(i, names);
         }
@@ -353,6 +361,11 @@ impl App {
                 self.apply_entity_filter(&name);
             }
         }
+    }
+
+    /// How many analysed articles are held in memory.
+    pub fn cached_analyses(&self) -> usize {
+        self.cache.len()
     }
 
     /// The analysis of the open article, when there is one.

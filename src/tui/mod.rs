@@ -107,9 +107,10 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
         Some(p) => State::load(p),
         None => State::in_memory(),
     };
-    // The key table (assets/keys.toml) is parsed now, before the terminal
-    // is taken over.
+    // The key table and the theme (assets/keys.toml, assets/theme.toml) are
+    // parsed now, before the terminal is taken over.
     let _ = keys::help();
+    let _ = theme::Theme::new(opts.color).dim();
     let mut app = App::new(lib, st, opts);
     let (tx, rx) = mpsc::channel::<Msg>();
     let work_tx = tx.clone();

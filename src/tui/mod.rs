@@ -327,6 +327,32 @@ fn event_loop(
 mod tests {
     use super::*;
 
+    /// The run loop's link to the filter worker: a query asked before the
+    /// worker is ready waits for it; answers come back under the app's
+    /// generation; an answer to an older query is dropped.
+    #[test]
+    fn the_filter_link_queues_maps_generations_and_drops_stale_answers() {
+        let lib = crate::core::library::Library::builtin();
+        let (tx, rx) = mpsc::channel();
+        let worker = app::filter_worker(&lib, move |r| {
+            let _ = tx.send(r);
+        });
+        let mut link = FilterLink::default();
+        link.ask(7, "apologises".into());
+        assert!(link.newest.is_none(), "nothing sent before the worker is ready");
+        link.ready(worker);
+        let r = rx.recv_timeout(std::time::Duration::from_secs(10)).expect("an answer");
+        let Some(Action::Filtered(got)) = link.answer(r.clone()) else { panic!("the newest answer applies") };
+        assert_eq!(got.generation, 7);
+        assert_eq!(got.query, "apologises");
+        assert_eq!(got.total, 1);
+        // A newer query: the older answer no longer applies.
+        link.ask(8, "zuck".into());
+        assert!(link.answer(r).is_none());
+        let r = rx.recv_timeout(std::time::Duration::from_secs(10)).expect("an answer");
+        assert!(matches!(link.answer(r), Some(Action::Filtered(a)) if a.generation == 8));
+    }
+
     #[test]
     fn no_color_flag_and_env_turn_colour_off() {
         assert!(color_from(false, None));

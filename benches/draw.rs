@@ -91,19 +91,28 @@ fn reader(words: usize) -> (App, tempfile::TempDir) {
 }
 
 fn frames(c: &mut Criterion) {
-    let mut g = c.benchmark_group("draw_200x60");
-    for (words, label) in [(1_000, "short_1k_words"), (100_000, "long_100k_words")] {
-        let (app, _dir) = reader(words);
-        let lines = app.wrapped.lines.len();
-        eprintln!("{label}: {lines} wrapped lines, scroll {}", app.scroll);
-        let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
-        g.bench_function(label, |b| {
-            b.iter(|| {
-                term.draw(|f| view::draw(&app, f)).expect("draw");
-            })
-        });
+    // With the entity panel the frames differ in content (a short article
+    // has fewer entities than the panel has rows); without it they draw
+    // the same cells, so any difference there would come from the length.
+    for panel in [true, false] {
+        let mut g = c.benchmark_group(if panel { "draw_200x60" } else { "draw_200x60_no_panel" });
+        for (words, label) in [(1_000, "short_1k_words"), (100_000, "long_100k_words")] {
+            let (mut app, _dir) = reader(words);
+            if !panel {
+                update(&mut app, Action::ToggleEntities);
+            }
+            let lines = app.wrapped.lines.len();
+            let ents = app.current().map_or(0, |a| a.entities.len());
+            eprintln!("{label}: {lines} wrapped lines, scroll {}, {ents} entities, panel {panel}", app.scroll);
+            let mut term = Terminal::new(TestBackend::new(200, 60)).expect("terminal");
+            g.bench_function(label, |b| {
+                b.iter(|| {
+                    term.draw(|f| view::draw(&app, f)).expect("draw");
+                })
+            });
+        }
+        g.finish();
     }
-    g.finish();
 }
 
 criterion_group!(benches, frames);

@@ -328,3 +328,109 @@ fn no_color_and_the_flag_draw_without_colour_but_with_attributes() {
         }
     }
 }
+
+/// The hostile sequences in `tests/fixtures/injection`: every ESC, C1
+/// control (raw byte, UTF-8, or a JSON `\u` escape) and bidi control, as
+/// written in the files.
+fn injection_sequences(dir: &std::path::Path) -> usize {
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        n +=
+            text.chars().filter(|&c| c == '\u{1b}' || c == '\u{FFFD}' || (!c.is_ascii() && (c.is_control() || is_bidi_control(c)))).count();
+        for esc in ["\\u001b", "\\u009b", "\\u009c", "\\u009d", "\\u0085", "\\u202e", "\\u2066"] {
+            n += text.matches(esc).count();
+        }
+    }
+    n
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// What in the terminal's byte stream could only have come from an
+/// article: OSC (titles, clipboard, links), DCS/APC/PM/SOS strings, BEL and
+/// the other C0 controls ratatui never sends, C1 controls (raw bytes
+/// outside UTF-8 sequences, or encoded), bidi controls. Ratatui's own CSI
+/// sequences are fine.
+fn leaks(raw: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (seq, what) in
+        [(&b"\x1b]"[..], "OSC (title, clipboard or link)"), (b"\x1bP", "DCS"), (b"\x1b_", "APC"), (b"\x1b^", "PM"), (b"\x1bX", "SOS")]
+    {
+        if let Some(at) = raw.windows(seq.len()).position(|w| w == seq) {
+            out.push(format!("{what} at byte {at}"));
+        }
+    }
+    for (b, what) in [(0x07u8, "BEL"), (0x08, "BS"), (0x0b, "VT"), (0x0c, "FF"), (0x7f, "DEL")] {
+        if let Some(at) = raw.iter().position(|&x| x == b) {
+            out.push(format!("{what} at byte {at}"));
+        }
+    }
+    let mut at = 0;
+    for chunk in raw.utf8_chunks() {
+        for c in chunk.valid().chars() {
+            if ('\u{80}'..='\u{9f}').contains(&c) || is_bidi_control(c) {
+                out.push(format!("{c:?} near byte {at}"));
+            }
+        }
+        at += chunk.valid().len();
+        for &b in chunk.invalid() {
+            if (0x80..=0x9f).contains(&b) {
+                out.push(format!("raw C1 byte {b:#04x} at byte {at}"));
+            }
+        }
+        at += chunk.invalid().len();
+    }
+    out
+}
+
+#[test]
+fn hostile_articles_send_none_of_their_sequences_to_the_terminal() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/injection");
+    let mut s = Session::start_with(home.path(), 120, 40, &[dir.to_str().unwrap()]);
+    s.wait_text("Articles 4 · 4 unread");
+    s.wait_text("Entities");
+    // Every article: open (Enter, then J for the next), the removed lines
+    // on and off, the entity panel off and on. Not y/Y: those write OSC 52
+    // on purpose (base64, tested above).
+    s.send("\r");
+    for left in (0..4).rev() {
+        if left > 0 {
+            s.wait_text(&format!("Articles 4 · {left} unread"));
+        } else {
+            s.wait_for("every article read", |scr| scr.contains("Articles 4") && !scr.contains(" unread"));
+        }
+        s.keys("x");
+        s.wait_text("with reasons (x hides)");
+        s.keys("G");
+        s.keys("x");
+        s.wait_text("removed lines hidden");
+        s.keys("e");
+        s.wait_for("the entity panel to fold", |scr| !scr.contains("Entities"));
+        s.keys("e");
+        s.wait_text("Entities");
+        if left > 0 {
+            s.keys("J");
+        }
+    }
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(s.restored(), "terminal not restored:\n{}", s.contents());
+    // The check itself: box drawing and accents (continuation bytes 0x80-0xbf)
+    // and ratatui's CSI pass; an OSC title with its BEL, a raw CSI byte and
+    // an encoded RLO do not.
+    assert!(leaks("│ö█\x1b[31m\x1b[?1049h".as_bytes()).is_empty());
+    assert_eq!(leaks(b"\x1b]0;x\x07 \x9b \xe2\x80\xae").len(), 4);
+    let raw = s.raw.lock().unwrap().clone();
+    let found = leaks(&raw);
+    assert!(found.is_empty(), "article sequences reached the terminal: {found:?}");
+    println!(
+        "injection (pty): {} hostile sequences in 4 articles, {} bytes from the terminal checked, 0 leaked",
+        injection_sequences(&dir),
+        raw.len()
+    );
+}

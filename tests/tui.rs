@@ -1,9 +1,10 @@
 //! The reader without a terminal: keys → actions → state, and the views
 //! drawn into ratatui's TestBackend (insta snapshots at 120x40 and 80x24).
 
+use byline::core::filter::{FilterResult, Filterer};
 use byline::core::library::{Input, Library, Options as LoadOptions};
 use byline::core::state::State;
-use byline::tui::app::{Effect, ListFilter, Mode};
+use byline::tui::app::{summarise, Effect, ListFilter, Mode, FILTER_TOP};
 use byline::tui::keys::{self, get_action};
 use byline::tui::layout::Focus;
 use byline::tui::wrap::LineKind;
@@ -14,9 +15,25 @@ use ratatui::style::Modifier;
 use ratatui::Terminal;
 
 fn app_with(lib: Library, w: u16, h: u16, color: bool, mouse: bool) -> App {
+    let mut app = waiting(lib, w, h, color, mouse);
+    analyse_all(&mut app);
+    app
+}
+
+/// A reader whose background analysis has not reported yet.
+fn waiting(lib: Library, w: u16, h: u16, color: bool, mouse: bool) -> App {
     let mut app = App::new(lib, State::in_memory(), Options { mouse, color });
     update(&mut app, Action::Resize(w, h));
     app
+}
+
+/// Does the background analysis the run loop would start: every article,
+/// reported in one batch.
+fn analyse_all(app: &mut App) {
+    let asked = app.effects.iter().position(|e| *e == Effect::AnalyseLibrary).expect("the analysis is asked for at start");
+    app.effects.remove(asked);
+    let batch = (0..app.lib.len()).map(|i| (i, summarise(&app.lib, i))).collect();
+    update(app, Action::Analysed(batch));
 }
 
 fn app(w: u16, h: u16) -> App {
@@ -31,11 +48,45 @@ fn fixtures(w: u16, h: u16) -> App {
     app_with(Library::load(&[Input::Path(dir)], &LoadOptions::default()), w, h, true, false)
 }
 
-/// Feeds a key string (`keys::parse` syntax) through get_action and update.
+/// Feeds a key string (`keys::parse` syntax) through get_action and update,
+/// with the background work answering after each key (see [`settle`]).
 fn press(app: &mut App, keys: &str) {
     for ev in keys::parse(keys) {
         if let Some(a) = get_action(app, &ev) {
             update(app, a);
+        }
+        settle(app);
+    }
+}
+
+/// Feeds keys with no background work answering.
+fn type_only(app: &mut App, keys: &str) {
+    for ev in keys::parse(keys) {
+        if let Some(a) = get_action(app, &ev) {
+            update(app, a);
+        }
+    }
+}
+
+/// The filter worker's answer to `query`, as the run loop would send it.
+fn answer(app: &App, generation: u64, query: &str) -> FilterResult {
+    let titles: Vec<&str> = app.lib.articles.iter().map(|a| a.meta.title.as_str()).collect();
+    let mut f = Filterer::new(&titles);
+    f.set_query(query);
+    FilterResult { generation, query: query.to_owned(), total: f.count(), top: f.top(FILTER_TOP) }
+}
+
+/// Does what the run loop does with the filter effects: the answers come
+/// back as actions. Other effects stay for the test to look at.
+fn settle(app: &mut App) {
+    let effects = std::mem::take(&mut app.effects);
+    for e in effects {
+        match e {
+            Effect::Filter { generation, query } => {
+                let r = answer(app, generation, &query);
+                update(app, Action::Filtered(r));
+            }
+            other => app.effects.push(other),
         }
     }
 }
@@ -313,7 +364,7 @@ fn selecting_an_entity_with_no_mention_in_view_scrolls_to_one() {
 
 #[test]
 fn enter_on_an_entity_lists_the_articles_that_mention_it() {
-    let mut app = app(120, 40);
+    let mut app = waiting(Library::builtin(), 120, 40, true, false);
     press(&mut app, "<tab><tab>");
     // Find "Mark Zuckerberg" in the panel.
     let pos = app.current().unwrap().order.iter().position(|&i| app.current().unwrap().entities[i].name == "Mark Zuckerberg").unwrap();
@@ -322,14 +373,11 @@ fn enter_on_an_entity_lists_the_articles_that_mention_it() {
     }
     assert_eq!(app.selected_entity().unwrap().name, "Mark Zuckerberg");
     press(&mut app, "<enter>");
-    // The library index is asked for once, from the worker; the list
+    // The background analysis has not covered the library yet: the list
     // waits for it.
-    assert_eq!(app.effects, vec![Effect::IndexLibrary]);
     assert_eq!(app.pending_entity.as_deref(), Some("Mark Zuckerberg"));
     assert_eq!(app.list_filter, ListFilter::None);
-    app.effects.clear();
-    let idx = byline::tui::app::index_library(&app.lib);
-    update(&mut app, Action::Indexed(idx));
+    analyse_all(&mut app);
     assert!(matches!(&app.list_filter, ListFilter::Entity { name } if name == "Mark Zuckerberg"));
     // Every listed article's own entities name him; the others do not.
     let expect: Vec<usize> = (0..app.lib.len())
@@ -347,24 +395,49 @@ fn enter_on_an_entity_lists_the_articles_that_mention_it() {
     )));
     press(&mut app, "<esc>");
     assert_eq!(app.visible.len(), app.lib.len());
-    // With the index there, the next entity lists its articles at once.
+    // With the library analysed, the next entity lists its articles at once.
     press(&mut app, "<tab><tab><tab>g<enter>");
     assert!(app.effects.is_empty());
     assert!(matches!(&app.list_filter, ListFilter::Entity { .. }));
 }
 
 #[test]
-fn esc_while_the_index_is_computed_cancels_the_entity_filter() {
-    let mut app = app(120, 40);
+fn esc_while_the_library_is_analysed_cancels_the_entity_filter() {
+    let mut app = waiting(Library::builtin(), 120, 40, true, false);
     press(&mut app, "<tab><tab><enter>");
     assert!(app.pending_entity.is_some());
     press(&mut app, "<esc>");
     assert!(app.pending_entity.is_none());
     press(&mut app, "y");
-    let idx = byline::tui::app::index_library(&app.lib);
-    update(&mut app, Action::Indexed(idx));
+    analyse_all(&mut app);
     assert_eq!(app.list_filter, ListFilter::None, "a late index does not filter the list");
     assert!(app.message.as_deref().unwrap_or("").contains("URL copied"), "nor clears the message");
+}
+
+#[test]
+fn background_analysis_shows_progress_and_reuses_what_the_reader_analysed() {
+    let (_dir, lib) = many(40);
+    let mut app = waiting(lib, 120, 30, true, false);
+    // The previewed article was analysed at once and counts.
+    assert_eq!(app.progress(), Some((1, 40)));
+    let s = screen(&app);
+    assert!(s.contains("analysing 1/40 ▕"), "{s}");
+    // Keys work while it runs; a batch moves the count and the bar.
+    press(&mut app, "jj");
+    assert_eq!(app.selected(), Some(2));
+    assert_eq!(app.progress(), Some((3, 40)));
+    let batch = (0..21).map(|i| (i, summarise(&app.lib, i))).collect();
+    update(&mut app, Action::Analysed(batch));
+    assert_eq!(app.progress(), Some((21, 40)), "articles analysed twice count once");
+    let s = screen(&app);
+    assert!(s.contains("analysing 21/40 ▕████▏   ▏"), "{s}");
+    // In the help overlay too, results are taken in.
+    press(&mut app, "?");
+    let batch = (21..40).map(|i| (i, summarise(&app.lib, i))).collect();
+    update(&mut app, Action::Analysed(batch));
+    assert_eq!(app.progress(), None);
+    press(&mut app, "<esc>");
+    assert!(!screen(&app).contains("analysing"));
 }
 
 #[test]
@@ -452,8 +525,9 @@ fn help_lists_every_key() {
     press(&mut app, "?");
     assert_eq!(app.mode, Mode::Help);
     let s = screen(&app);
-    for (k, d) in keys::HELP {
-        assert!(s.contains(k), "{k}");
+    for row in keys::help() {
+        let (k, d) = (&row.keys, &row.text);
+        assert!(s.contains(k.as_str()), "{k}");
         assert!(s.contains(&d[..d.len().min(30)]), "{d}");
     }
     // Narrow: descriptions wrap instead of being cut; j scrolls to the end.
@@ -589,23 +663,28 @@ fn reading_position_and_read_state_persist_across_runs() {
 #[test]
 fn the_readme_lists_every_key() {
     let readme = include_str!("../README.md");
-    for (k, _) in keys::HELP {
+    for row in keys::help() {
+        let k = &row.keys;
         assert!(readme.contains(&format!("| `{k}` |")), "README lacks {k}");
     }
 }
 
-fn many(n: usize) -> Library {
+/// A library of `n` small files. The folder is returned with it: bodies are
+/// read from disk when an article is opened, so it must outlive the test.
+fn many(n: usize) -> (tempfile::TempDir, Library) {
     let dir = tempfile::tempdir().unwrap();
     for i in 0..n {
         std::fs::write(dir.path().join(format!("{i:03}.txt")), format!("Report {i} on the city budget\n\nThe council met on day {i}.\n"))
             .unwrap();
     }
-    Library::load(&[Input::Path(dir.path().into())], &LoadOptions::default())
+    let lib = Library::load(&[Input::Path(dir.path().into())], &LoadOptions::default());
+    (dir, lib)
 }
 
 #[test]
 fn a_long_list_scrolls_with_the_selection_and_highlights_the_titles_in_view() {
-    let mut app = app_with(many(60), 100, 24, true, false);
+    let (_dir, lib) = many(60);
+    let mut app = app_with(lib, 100, 24, true, false);
     press(&mut app, "G");
     assert_eq!(app.selected(), Some(59));
     let s = screen(&app);
@@ -620,4 +699,115 @@ fn a_long_list_scrolls_with_the_selection_and_highlights_the_titles_in_view() {
     let sel = app.selected().unwrap();
     assert_eq!(positions[&sel].len(), "budget".len(), "the selected title in view has its matches");
     assert!(positions.len() < 60, "only titles in view are highlighted: {}", positions.len());
+}
+
+#[test]
+fn a_keystroke_shows_at_once_and_the_list_follows_when_the_answer_arrives() {
+    let mut app = fixtures(120, 40);
+    let all = app.visible.clone();
+    type_only(&mut app, "/coast");
+    // The query is on the input line before any answer; the list is as it was.
+    assert_eq!(app.filter_input, "coast");
+    assert!(app.filtering());
+    assert_eq!(app.visible, all);
+    let s = screen(&app);
+    assert!(s.contains("/coast") && s.contains("filtering…"), "{s}");
+    // One request per keystroke, each newer than the last.
+    let asked: Vec<(u64, String)> = app
+        .effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Filter { generation, query } => Some((*generation, query.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(asked.iter().map(|(_, q)| q.as_str()).collect::<Vec<_>>(), ["c", "co", "coa", "coas", "coast"]);
+    assert!(asked.windows(2).all(|w| w[0].0 < w[1].0));
+    app.effects.clear();
+    // An answer for an older query is dropped.
+    let (old_gen, old_q) = asked[0].clone();
+    let stale = answer(&app, old_gen, &old_q);
+    update(&mut app, Action::Filtered(stale));
+    assert_eq!(app.visible, all);
+    assert!(app.filtering());
+    // The newest answer applies, with highlights for the rows in view only.
+    let (gen, q) = asked.last().unwrap().clone();
+    let fresh = answer(&app, gen, &q);
+    assert!(!fresh.top.is_empty() && fresh.top.len() < all.len());
+    update(&mut app, Action::Filtered(fresh.clone()));
+    assert!(!app.filtering());
+    assert_eq!(app.visible, fresh.top.iter().map(|m| m.index).collect::<Vec<_>>());
+    let ListFilter::Query { positions, .. } = &app.list_filter else { panic!("{:?}", app.list_filter) };
+    assert_eq!(positions[&app.visible[0]].len(), 5);
+    assert!(!screen(&app).contains("filtering…"));
+}
+
+#[test]
+fn enter_before_the_answer_opens_the_best_match_of_what_was_typed() {
+    let mut app = app(120, 40);
+    let before = app.open;
+    type_only(&mut app, "/apologises<enter>");
+    assert_eq!(app.mode, Mode::Normal);
+    assert_eq!(app.open, before, "nothing opens before the answer");
+    settle(&mut app);
+    assert_eq!(app.focus, Focus::Reader);
+    assert!(title(&app, app.open.unwrap()).contains("apologises"));
+    // Esc while a query runs: its answer no longer filters the list.
+    type_only(&mut app, "<c-p><bs><bs><bs>zuck<esc>");
+    assert!(app.effects.len() >= 4);
+    settle(&mut app);
+    assert_eq!(app.list_filter, ListFilter::None);
+    assert_eq!(app.visible.len(), app.lib.len());
+}
+
+#[test]
+fn the_list_holds_the_best_matches_and_counts_them_all() {
+    let (_dir, lib) = many(60);
+    let mut app = app_with(lib, 100, 24, true, false);
+    type_only(&mut app, "/budget");
+    let Some(Effect::Filter { generation, query }) = app.effects.pop() else { panic!("{:?}", app.effects) };
+    let mut r = answer(&app, generation, &query);
+    assert_eq!(r.total, 60);
+    r.top.truncate(10);
+    update(&mut app, Action::Filtered(r));
+    assert_eq!(app.visible.len(), 10);
+    assert!(screen(&app).contains("60/60"), "{}", screen(&app));
+}
+
+#[test]
+fn a_narrow_list_wraps_long_titles_onto_two_lines_with_their_highlights() {
+    let mut app = fixtures(80, 24);
+    let s = screen(&app);
+    assert!(s.contains("│* Storm warning for the") && s.contains("│  west coast"), "{s}");
+    // The second line holds the title, not the source and date.
+    assert!(!s.contains("Coastal Herald · 2024-01-20"), "{s}");
+    press(&mut app, "/coast");
+    let t = terminal(&app);
+    let list = app.panes().list.unwrap();
+    let buf = t.backend().buffer();
+    let lit: String = (list.y..list.bottom())
+        .flat_map(|y| (list.x..list.right()).map(move |x| (x, y)))
+        .filter(|&(x, y)| buf[(x, y)].fg == ratatui::style::Color::Yellow)
+        .map(|(x, y)| buf[(x, y)].symbol().to_owned())
+        .collect();
+    assert!(lit.contains("coast"), "the matched characters on a title's second line are lit: {lit:?}");
+    // A wide list keeps one title line and the source and date.
+    let s = screen(&fixtures(200, 40));
+    assert!(s.contains("Coastal Herald · 2024-01-20"), "{s}");
+}
+
+#[test]
+fn moving_through_a_long_list_keeps_a_bounded_number_of_analyses() {
+    let (_dir, lib) = many(150);
+    let mut app = app_with(lib, 120, 30, true, false);
+    for _ in 0..149 {
+        press(&mut app, "j");
+    }
+    assert_eq!(app.selected(), Some(149));
+    assert!(app.cached_analyses() <= 64, "{} analyses held", app.cached_analyses());
+    // The open article is still drawn after the cache was trimmed.
+    let s = screen(&app);
+    assert!(s.contains("Report 149 on the city budget"), "{s}");
+    press(&mut app, "<enter>");
+    assert!(screen(&app).contains("The council met on day 149."));
 }

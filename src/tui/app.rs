@@ -2,10 +2,10 @@
 //! action)`. No terminal here: tests drive it with actions and read the
 //! state back. Every call into the core sits in one place ([`analyse`]
 //! cleans and tags an article, [`App::refilter`] ranks titles,
-//! [`index_library`] indexes the library's entities). The library index
-//! runs on a worker thread: `update` asks for it with
-//! [`Effect::IndexLibrary`] and the result comes back as
-//! [`Action::Indexed`], on the same channel as the keys.
+//! [`summarise`] gives the background worker each article's entity names).
+//! Background work is asked for with an [`Effect`] and its results come
+//! back as actions ([`Action::Analysed`], [`Action::Filtered`]) on the same
+//! channel as the keys.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use ratatui::layout::{Position, Rect};
 
 use crate::core::clean::{clean, Cleaned};
 use crate::core::entities::{entities, Entity, Kind};
-use crate::core::filter::{filter, fold, Query};
+use crate::core::filter::{fold, FilterResult, FilterWorker, Filterer, Query, TitleBuf};
 use crate::core::library::Library;
 use crate::core::state::State;
 
@@ -71,8 +71,12 @@ pub enum Action {
         x: u16,
         y: u16,
     },
-    /// The library's entity index, computed in the background.
-    Indexed(EntityIndex),
+    /// Articles analysed in the background: each one's folded entity
+    /// names (see [`summarise`]), feeding the library's entity index.
+    Analysed(Vec<(usize, Vec<String>)>),
+    /// The filter worker's answer to [`Effect::Filter`]; dropped unless its
+    /// generation is the newest query's.
+    Filtered(FilterResult),
 }
 
 /// Folded entity name → the articles (indices) whose entities include it.
@@ -93,10 +97,19 @@ pub enum Mode {
 pub enum Effect {
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
-    /// Compute [`index_library`] off the UI thread and send back
-    /// [`Action::Indexed`].
-    IndexLibrary,
+    /// Analyse every article on one low-priority worker thread with
+    /// [`summarise`], sending the results back in batches as
+    /// [`Action::Analysed`]. Asked for once, at start.
+    AnalyseLibrary,
+    /// Rank the titles for `query` on the filter worker (see
+    /// [`filter_worker`]) and send back [`Action::Filtered`] carrying
+    /// `generation`.
+    Filter { generation: u64, query: String },
 }
+
+/// How many of the best matches the filter worker reports per query (the
+/// list holds these; the title counts them all).
+pub const FILTER_TOP: usize = 5000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
@@ -163,6 +176,9 @@ pub struct Wrapped {
 
 /// Wrapped articles kept for going back and forth (J/K, resizes).
 const WRAP_CACHE: usize = 32;
+/// Analysed articles kept (the bodies of the rest stay on disk): moving
+/// through a large list analyses each article previewed.
+const ANALYSIS_CACHE: usize = 64;
 
 pub struct App {
     /// Shared with background work.
@@ -184,6 +200,15 @@ pub struct App {
     pub list_offset: usize,
     pub list_filter: ListFilter,
     pub filter_input: String,
+    /// The generation of the newest query asked of the filter worker, and
+    /// of the newest answer applied: they differ while a query runs.
+    pub filter_gen: u64,
+    pub filter_done: u64,
+    /// How many titles the applied query matches (the list holds at most
+    /// [`FILTER_TOP`]).
+    pub filter_total: usize,
+    /// Enter was pressed before the answer came: open its best match then.
+    pending_submit: bool,
     /// The article selected before the filter started, for Esc.
     before_filter: Option<usize>,
     // The reader.
@@ -199,10 +224,12 @@ pub struct App {
     /// Mentions of the selected entity are highlighted.
     pub ent_active: bool,
     pub ent_mention: Option<usize>,
-    index: Option<EntityIndex>,
-    /// The index was asked for and has not arrived.
-    index_pending: bool,
-    /// The entity whose articles to list when the index arrives.
+    /// Folded entity name → articles, over the articles analysed so far.
+    index: EntityIndex,
+    /// Which articles the index covers, and how many.
+    analysed: Vec<bool>,
+    pub analysed_count: usize,
+    /// The entity whose articles to list when the index is complete.
     pub pending_entity: Option<String>,
     // The rest.
     pub help_scroll: usize,
@@ -231,6 +258,7 @@ fn panel_order(ents: &[Entity]) -> Vec<usize> {
 impl App {
     pub fn new(lib: Library, state: State, opts: Options) -> Self {
         let visible = (0..lib.len()).collect();
+        let analysed = vec![false; lib.len()];
         let mut app = App {
             lib: Arc::new(lib),
             state,
@@ -247,6 +275,10 @@ impl App {
             list_offset: 0,
             list_filter: ListFilter::None,
             filter_input: String::new(),
+            filter_gen: 0,
+            filter_done: 0,
+            filter_total: 0,
+            pending_submit: false,
             before_filter: None,
             open: None,
             cache: HashMap::new(),
@@ -258,16 +290,18 @@ impl App {
             ent_offset: 0,
             ent_active: false,
             ent_mention: None,
-            index: None,
-            index_pending: false,
+            index: EntityIndex::new(),
+            analysed: Vec::new(),
+            analysed_count: 0,
             pending_entity: None,
             help_scroll: 0,
             unread: 0,
             message: None,
             undo: Vec::new(),
-            effects: Vec::new(),
+            effects: vec![Effect::AnalyseLibrary],
             quit: false,
         };
+        app.analysed = analysed;
         if let Some(p) = app.state.problems.first() {
             app.message = Some(p.clone());
         } else if !app.lib.problems.is_empty() {
@@ -284,13 +318,54 @@ impl App {
 
     // ----- core calls, one place each -----
 
-    /// Cleans and tags article `i`, once.
+    /// Cleans and tags article `i`, once (at once when it is opened before
+    /// the background worker got to it; its entities join the index).
     pub fn analysis(&mut self, i: usize) -> &Analysis {
         if !self.cache.contains_key(&i) {
             let a = analyse(&self.lib, i);
+            let names = entity_names(&a);
+            if self.cache.len() >= ANALYSIS_CACHE {
+                // Keep the open article: the reader draws from it.
+                let open = self.open;
+                self.cache.retain(|k, _| Some(*k) == open);
+            }
             self.cache.insert(i, a);
+            self.add_to_index(i, names);
         }
         &self.cache[&i]
+    }
+
+    /// Adds one analysed article's entities to the library index.
+    fn add_to_index(&mut self, i: usize, names: Vec<String>) {
+        if self.analysed.get(i).is_none_or(|&done| done) {
+            return;
+        }
+        self.analysed[i] = true;
+        self.analysed_count += 1;
+        for n in names {
+            self.index.entry(n).or_default().push(i);
+        }
+    }
+
+    /// Background analysis still running: (articles done, articles).
+    pub fn progress(&self) -> Option<(usize, usize)> {
+        (self.analysed_count < self.lib.len()).then_some((self.analysed_count, self.lib.len()))
+    }
+
+    fn analysed_batch(&mut self, batch: Vec<(usize, Vec<String>)>) {
+        for (i, names) in batch {
+            self.add_to_index(i, names);
+        }
+        if self.progress().is_none() {
+            if let Some(name) = self.pending_entity.take() {
+                self.apply_entity_filter(&name);
+            }
+        }
+    }
+
+    /// How many analysed articles are held in memory.
+    pub fn cached_analyses(&self) -> usize {
+        self.cache.len()
     }
 
     /// The analysis of the open article, when there is one.
@@ -298,21 +373,63 @@ impl App {
         self.open.and_then(|i| self.cache.get(&i))
     }
 
-    /// Ranks the titles for the filter query.
+    /// Asks the filter worker to rank the titles for the typed query; the
+    /// answer comes back as [`Action::Filtered`]. The keystroke is on screen
+    /// before then (the input line), and the list keeps the previous answer.
     fn refilter(&mut self) {
-        let titles: Vec<&str> = self.lib.articles.iter().map(|a| a.meta.title.as_str()).collect();
         let q = self.filter_input.trim().to_owned();
+        self.filter_gen += 1;
         if q.is_empty() {
-            self.visible = (0..titles.len()).collect();
+            self.filter_done = self.filter_gen;
+            self.visible = (0..self.lib.len()).collect();
+            self.filter_total = self.visible.len();
             self.list_filter = ListFilter::None;
+            self.list_sel = 0;
+            self.list_offset = 0;
+            self.fix_list_offset();
+            self.preview_selected();
         } else {
-            self.visible = filter(&q, &titles).iter().map(|m| m.index).collect();
-            self.list_filter = ListFilter::Query { query: q, positions: HashMap::new() };
+            self.effects.push(Effect::Filter { generation: self.filter_gen, query: q });
         }
+    }
+
+    /// How many articles the list's restriction matches (the list itself
+    /// holds at most [`FILTER_TOP`] of a query's matches).
+    pub fn matched(&self) -> usize {
+        match self.list_filter {
+            ListFilter::Query { .. } => self.filter_total,
+            _ => self.visible.len(),
+        }
+    }
+
+    /// True while a query typed in the filter waits for its answer.
+    pub fn filtering(&self) -> bool {
+        self.filter_gen != self.filter_done
+    }
+
+    /// Any answer still on its way is for a query no longer wanted.
+    fn cancel_filter(&mut self) {
+        self.filter_gen += 1;
+        self.filter_done = self.filter_gen;
+        self.pending_submit = false;
+    }
+
+    /// Applies the worker's answer, unless a newer query was asked since.
+    fn filtered(&mut self, r: FilterResult) {
+        if r.generation != self.filter_gen {
+            return;
+        }
+        self.filter_done = r.generation;
+        self.visible = r.top.iter().map(|m| m.index).collect();
+        self.filter_total = r.total;
+        self.list_filter = ListFilter::Query { query: r.query, positions: HashMap::new() };
         self.list_sel = 0;
         self.list_offset = 0;
         self.fix_list_offset();
         self.preview_selected();
+        if std::mem::take(&mut self.pending_submit) {
+            update(self, Action::Open);
+        }
     }
 
     /// The matched characters of the titles in view (only those: a large
@@ -623,24 +740,22 @@ impl App {
     }
 
     /// Lists the articles that mention the selected entity: now if the
-    /// library's index is there, else when it arrives.
+    /// background analysis has covered the library, else when it has.
     fn filter_by_entity(&mut self) {
         let Some(e) = self.selected_entity() else { return };
         let name = e.name.clone();
-        if self.index.is_some() {
+        if self.progress().is_none() {
             return self.apply_entity_filter(&name);
-        }
-        if !self.index_pending {
-            self.index_pending = true;
-            self.effects.push(Effect::IndexLibrary);
         }
         self.message = Some(format!("finding the articles that mention {name}… (Esc cancels)"));
         self.pending_entity = Some(name);
     }
 
     fn apply_entity_filter(&mut self, name: &str) {
-        let hits = self.index.as_ref().and_then(|idx| idx.get(&fold(name)).cloned()).unwrap_or_default();
+        let mut hits = self.index.get(&fold(name)).cloned().unwrap_or_default();
+        hits.sort_unstable();
         let keep = self.open;
+        self.cancel_filter();
         self.visible = hits;
         self.list_filter = ListFilter::Entity { name: name.to_owned() };
         self.list_sel = keep.and_then(|o| self.visible.iter().position(|&v| v == o)).unwrap_or(0);
@@ -654,6 +769,7 @@ impl App {
 
     fn clear_list_filter(&mut self) {
         let keep = self.selected().or(self.open);
+        self.cancel_filter();
         self.visible = (0..self.lib.len()).collect();
         self.list_filter = ListFilter::None;
         self.filter_input.clear();
@@ -706,19 +822,29 @@ pub fn analyse(lib: &Library, i: usize) -> Analysis {
     }
 }
 
-/// Indexes the entities of every article of the library (slow on a large
-/// library: the run loop calls it on a worker thread).
-pub fn index_library(lib: &Library) -> EntityIndex {
-    let mut idx: EntityIndex = HashMap::new();
-    for i in 0..lib.len() {
-        for e in analyse(lib, i).entities {
-            let v = idx.entry(fold(&e.name)).or_default();
-            if v.last() != Some(&i) {
-                v.push(i);
-            }
-        }
-    }
-    idx
+/// Starts the title filter for the library on a thread of its own (the
+/// core's incremental engine); its answers go to `on_result`, to be fed
+/// back as [`Action::Filtered`]. Folding a large library's titles takes a
+/// while: call this off the interface thread.
+pub fn filter_worker(lib: &Library, on_result: impl FnMut(FilterResult) + Send + 'static) -> FilterWorker {
+    let titles: TitleBuf = lib.articles.iter().map(|a| a.meta.title.as_str()).collect();
+    FilterWorker::spawn(Filterer::from_titles(&titles), FILTER_TOP, on_result)
+}
+
+/// An article's entity names, case-folded, each once: what the library's
+/// entity index keeps of an analysis.
+fn entity_names(a: &Analysis) -> Vec<String> {
+    let mut names: Vec<String> = a.entities.iter().map(|e| fold(&e.name)).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// The background worker's work on article `i`: [`analyse`], keeping only
+/// what the index needs (the full analysis is redone when the article is
+/// opened, so a large library's bodies are not all held in memory).
+pub fn summarise(lib: &Library, i: usize) -> Vec<String> {
+    entity_names(&analyse(lib, i))
 }
 
 /// Every occurrence of `query` in `body`, case folded, as code-point ranges.
@@ -745,9 +871,15 @@ pub fn find_all(body: &str, query: &str) -> Vec<(usize, usize)> {
 pub fn update(app: &mut App, action: Action) {
     // A message stays until the user does something (a resize or a
     // background result is not the user).
-    if !matches!(action, Action::Resize(..) | Action::Indexed(_)) {
+    if !matches!(action, Action::Resize(..) | Action::Analysed(_) | Action::Filtered(_)) {
         app.message = None;
     }
+    // Background results apply in every mode.
+    let action = match action {
+        Action::Filtered(r) => return app.filtered(r),
+        Action::Analysed(batch) => return app.analysed_batch(batch),
+        a => a,
+    };
     match app.mode {
         Mode::Help => return update_help(app, action),
         Mode::Filter | Mode::Search => {
@@ -917,13 +1049,8 @@ pub fn update(app: &mut App, action: Action) {
             }
         }
         Action::Click { x, y } => click(app, x, y),
-        Action::Indexed(idx) => {
-            app.index = Some(idx);
-            app.index_pending = false;
-            if let Some(name) = app.pending_entity.take() {
-                app.apply_entity_filter(&name);
-            }
-        }
+        Action::Filtered(r) => app.filtered(r),
+        Action::Analysed(batch) => app.analysed_batch(batch),
         // Typing outside an input line does nothing.
         Action::Input(_) | Action::Backspace | Action::Submit => {}
     }
@@ -986,7 +1113,11 @@ fn update_input(app: &mut App, action: &Action) -> bool {
     match action {
         Action::Submit => {
             app.mode = Mode::Normal;
-            if filtering {
+            if filtering && app.filtering() {
+                // Open the best match of what was typed, not of an older answer.
+                app.pending_submit = true;
+                app.message = Some("filtering…".into());
+            } else if filtering {
                 update(app, Action::Open);
             } else if let Some(s) = &app.search {
                 app.message = Some(match s.matches.len() {

@@ -2,32 +2,146 @@
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind};
 
+use serde::Deserialize;
+
 use super::app::{Action, App, Mode};
 use super::layout::Focus;
 use crate::core::sanitize::is_unsafe_char;
 
-/// Every key, for the help overlay and the README: (keys, what they do).
-pub const HELP: &[(&str, &str)] = &[
-    ("j k  ↓ ↑", "move / scroll one line"),
-    ("g G  Home End", "first / last"),
-    ("PgUp PgDn", "page up / down"),
-    ("space b", "page down / up (reader)"),
-    ("Tab S-Tab  h l", "next / previous pane"),
-    ("Enter", "open article (list); articles mentioning the entity (entities)"),
-    ("J K  n p", "next / previous article (n: next match when highlighting)"),
-    ("/", "filter titles (list); search the body (reader)"),
-    ("Ctrl-P", "filter titles, from anywhere"),
-    ("n N", "next / previous search match or entity mention"),
-    ("e", "entity panel (an overlay below 100 columns)"),
-    ("z", "zen: the reading pane alone"),
-    ("x", "show / hide removed boilerplate, with reasons"),
-    ("y Y", "copy URL / cleaned text (OSC 52)"),
-    ("m", "mark read / unread"),
-    ("u", "undo the last read / unread change"),
-    ("?", "this help"),
-    ("Esc", "back out: overlay, highlight, search, filter, zen"),
-    ("q  Ctrl-C", "quit (reading state is saved)"),
-];
+/// One row of the help overlay and of the README's Keys table.
+#[derive(Debug, Clone, Deserialize)]
+pub struct HelpRow {
+    pub keys: String,
+    pub text: String,
+}
+
+/// When a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum When {
+    /// The reading pane has focus.
+    Reader,
+    /// Search matches or entity mentions are highlighted.
+    Highlights,
+}
+
+/// The actions a key can be bound to (those without data).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Intent {
+    Quit,
+    Back,
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    FocusNext,
+    FocusPrev,
+    Open,
+    NextArticle,
+    PrevArticle,
+    StartFilter,
+    StartSearch,
+    NextMatch,
+    PrevMatch,
+    ToggleEntities,
+    ToggleZen,
+    ToggleRemoved,
+    ToggleHelp,
+    CopyUrl,
+    CopyText,
+    ToggleRead,
+    Undo,
+}
+
+impl Intent {
+    fn action(self) -> Action {
+        match self {
+            Intent::Quit => Action::Quit,
+            Intent::Back => Action::Back,
+            Intent::Up => Action::Up,
+            Intent::Down => Action::Down,
+            Intent::Top => Action::Top,
+            Intent::Bottom => Action::Bottom,
+            Intent::PageUp => Action::PageUp,
+            Intent::PageDown => Action::PageDown,
+            Intent::FocusNext => Action::FocusNext,
+            Intent::FocusPrev => Action::FocusPrev,
+            Intent::Open => Action::Open,
+            Intent::NextArticle => Action::NextArticle,
+            Intent::PrevArticle => Action::PrevArticle,
+            Intent::StartFilter => Action::StartFilter,
+            Intent::StartSearch => Action::StartSearch,
+            Intent::NextMatch => Action::NextMatch,
+            Intent::PrevMatch => Action::PrevMatch,
+            Intent::ToggleEntities => Action::ToggleEntities,
+            Intent::ToggleZen => Action::ToggleZen,
+            Intent::ToggleRemoved => Action::ToggleRemoved,
+            Intent::ToggleHelp => Action::ToggleHelp,
+            Intent::CopyUrl => Action::CopyUrl,
+            Intent::CopyText => Action::CopyText,
+            Intent::ToggleRead => Action::ToggleRead,
+            Intent::Undo => Action::Undo,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Binding {
+    keys: Vec<String>,
+    action: Intent,
+    when: Option<When>,
+}
+
+#[derive(Debug, Deserialize)]
+struct KeyFile {
+    normal: Vec<Binding>,
+    help: Vec<HelpRow>,
+}
+
+/// One normal-mode binding, resolved: key code, Ctrl held, condition.
+#[derive(Debug)]
+struct Bound {
+    code: KeyCode,
+    ctrl: bool,
+    when: Option<When>,
+    action: Action,
+}
+
+/// The key table of `assets/keys.toml`, parsed once.
+struct Table {
+    normal: Vec<Bound>,
+    help: Vec<HelpRow>,
+}
+
+fn parse_table(text: &str) -> Result<Table, String> {
+    let file: KeyFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut normal = Vec::new();
+    for b in &file.normal {
+        for k in &b.keys {
+            match parse(k).as_slice() {
+                [Event::Key(ev)] => normal.push(Bound {
+                    code: ev.code,
+                    ctrl: ev.modifiers.contains(KeyModifiers::CONTROL),
+                    when: b.when,
+                    action: b.action.action(),
+                }),
+                _ => return Err(format!("not one key: {k:?}")),
+            }
+        }
+    }
+    Ok(Table { normal, help: file.help })
+}
+
+static TABLE: std::sync::LazyLock<Table> =
+    std::sync::LazyLock::new(|| parse_table(include_str!("../../assets/keys.toml")).expect("assets/keys.toml is a valid key table"));
+
+/// Every key, for the help overlay and the README (`assets/keys.toml`).
+pub fn help() -> &'static [HelpRow] {
+    &TABLE.help
+}
 
 /// The help overlay's rows for a terminal `width`: (key or "", part of the
 /// description), descriptions wrapped under their column; and the key
@@ -37,9 +151,9 @@ pub fn help_rows(width: u16) -> (Vec<(&'static str, String)>, usize) {
     let kw = 16.min(w.saturating_sub(2) / 2) as usize;
     let dw = (w.saturating_sub(2) as usize).saturating_sub(kw + 1).max(1);
     let mut rows = Vec::new();
-    for (k, d) in HELP {
-        for (n, (_, part)) in super::wrap::wrap_offsets(d, dw).into_iter().enumerate() {
-            rows.push((if n == 0 { *k } else { "" }, part));
+    for row in help() {
+        for (n, (_, part)) in super::wrap::wrap_offsets(&row.text, dw).into_iter().enumerate() {
+            rows.push((if n == 0 { row.keys.as_str() } else { "" }, part));
         }
     }
     (rows, kw)
@@ -113,43 +227,11 @@ fn input_key(k: &KeyEvent) -> Option<Action> {
 
 fn normal_key(app: &App, k: &KeyEvent) -> Option<Action> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
-    let reader = app.focus == Focus::Reader;
-    Some(match k.code {
-        KeyCode::Char('p') if ctrl => Action::StartFilter,
-        KeyCode::Char('d') if ctrl => Action::PageDown,
-        KeyCode::Char('u') if ctrl => Action::PageUp,
-        _ if ctrl => return None,
-        KeyCode::Char('q') => Action::Quit,
-        KeyCode::Esc => Action::Back,
-        KeyCode::Char('j') | KeyCode::Down => Action::Down,
-        KeyCode::Char('k') | KeyCode::Up => Action::Up,
-        KeyCode::Char('g') | KeyCode::Home => Action::Top,
-        KeyCode::Char('G') | KeyCode::End => Action::Bottom,
-        KeyCode::PageDown => Action::PageDown,
-        KeyCode::PageUp => Action::PageUp,
-        KeyCode::Char(' ') => Action::PageDown,
-        KeyCode::Char('b') => Action::PageUp,
-        KeyCode::Tab | KeyCode::Char('l') | KeyCode::Right => Action::FocusNext,
-        KeyCode::BackTab | KeyCode::Char('h') | KeyCode::Left => Action::FocusPrev,
-        KeyCode::Enter => Action::Open,
-        KeyCode::Char('J') => Action::NextArticle,
-        KeyCode::Char('K') => Action::PrevArticle,
-        KeyCode::Char('n') if app.has_highlights() => Action::NextMatch,
-        KeyCode::Char('N') => Action::PrevMatch,
-        KeyCode::Char('n') => Action::NextArticle,
-        KeyCode::Char('p') => Action::PrevArticle,
-        KeyCode::Char('/') if reader => Action::StartSearch,
-        KeyCode::Char('/') => Action::StartFilter,
-        KeyCode::Char('e') => Action::ToggleEntities,
-        KeyCode::Char('z') => Action::ToggleZen,
-        KeyCode::Char('x') => Action::ToggleRemoved,
-        KeyCode::Char('?') => Action::ToggleHelp,
-        KeyCode::Char('y') => Action::CopyUrl,
-        KeyCode::Char('Y') => Action::CopyText,
-        KeyCode::Char('m') => Action::ToggleRead,
-        KeyCode::Char('u') => Action::Undo,
-        _ => return None,
-    })
+    let holds = |w: When| match w {
+        When::Reader => app.focus == Focus::Reader,
+        When::Highlights => app.has_highlights(),
+    };
+    TABLE.normal.iter().find(|b| b.code == k.code && b.ctrl == ctrl && b.when.is_none_or(holds)).map(|b| b.action.clone())
 }
 
 /// Parses a key string, helix style: plain characters, and `<enter>`,
@@ -200,6 +282,16 @@ pub fn parse(keys: &str) -> Vec<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_key_table_parses_and_a_broken_one_is_refused() {
+        let t = parse_table(include_str!("../../assets/keys.toml")).unwrap();
+        assert!(t.normal.len() > 30 && t.help.len() > 15);
+        let one = |key: &str, action: &str| parse_table(&format!("help = []\n[[normal]]\nkeys = [\"{key}\"]\naction = \"{action}\"\n"));
+        assert_eq!(one("<c-q>", "quit").unwrap().normal.len(), 1);
+        assert!(one("ab", "quit").is_err(), "two keys in one");
+        assert!(one("a", "fly").is_err(), "no such action");
+    }
 
     #[test]
     fn parse_reads_names_and_plain_characters() {

@@ -22,6 +22,7 @@ use anyhow::Result;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
 use ratatui::crossterm::{cursor, execute};
 
+use crate::core::filter::{FilterResult, FilterWorker};
 use crate::core::library::Library;
 use crate::core::state::{self, State};
 
@@ -34,6 +35,46 @@ enum Msg {
     Background(Action),
     Signal(i32),
     InputClosed,
+    /// The filter worker, started off the interface thread.
+    FilterReady(FilterWorker),
+    /// An answer of the filter worker (its own generation numbers).
+    Filtered(FilterResult),
+}
+
+/// The run loop's side of the filter worker: queries asked before it
+/// started wait here (only the newest), and the worker's generation of the
+/// newest query is mapped back to the app's.
+#[derive(Default)]
+struct FilterLink {
+    worker: Option<FilterWorker>,
+    waiting: Option<(u64, String)>,
+    /// (worker generation, app generation) of the newest query sent.
+    newest: Option<(u64, u64)>,
+}
+
+impl FilterLink {
+    fn ask(&mut self, generation: u64, query: String) {
+        match &self.worker {
+            Some(w) => self.newest = Some((w.query(&query), generation)),
+            None => self.waiting = Some((generation, query)),
+        }
+    }
+
+    fn ready(&mut self, w: FilterWorker) {
+        self.worker = Some(w);
+        if let Some((g, q)) = self.waiting.take() {
+            self.ask(g, q);
+        }
+    }
+
+    /// The action for a worker answer, or None when it is stale.
+    fn answer(&self, mut r: FilterResult) -> Option<Action> {
+        let (w, a) = self.newest?;
+        (r.generation == w).then(|| {
+            r.generation = a;
+            Action::Filtered(r)
+        })
+    }
 }
 
 /// Whether colour is wanted: not with `--no-color`, nor when `NO_COLOR` is
@@ -66,9 +107,27 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
         Some(p) => State::load(p),
         None => State::in_memory(),
     };
+    // The key table and the theme (assets/keys.toml, assets/theme.toml) are
+    // parsed now, before the terminal is taken over.
+    let _ = keys::help();
+    let _ = theme::Theme::new(opts.color).dim();
     let mut app = App::new(lib, st, opts);
     let (tx, rx) = mpsc::channel::<Msg>();
     let work_tx = tx.clone();
+
+    {
+        // Folding every title takes a while on a large library: the list
+        // shows first, the filter is ready soon after.
+        let lib = app.lib.clone();
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            let answers = tx.clone();
+            let w = app::filter_worker(&lib, move |r| {
+                let _ = answers.send(Msg::Filtered(r));
+            });
+            let _ = tx.send(Msg::FilterReady(w));
+        });
+    }
 
     {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -158,6 +217,43 @@ fn debug_panic(ev: &Event) {
     let _ = ev;
 }
 
+/// How often the background analysis reports (and so how often its
+/// progress redraws the screen).
+const ANALYSIS_BATCH: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Cleans and tags every article on one low-priority thread, sending the
+/// entity names back in batches. Articles the reader opens are analysed at
+/// once by the app; this only fills the library's entity index.
+fn analyse_in_background(lib: std::sync::Arc<Library>, tx: mpsc::Sender<Msg>) {
+    let spawned = std::thread::Builder::new().name("byline-analyse".into()).spawn(move || {
+        lower_priority();
+        let mut batch = Vec::new();
+        let mut last = std::time::Instant::now();
+        for i in 0..lib.len() {
+            batch.push((i, app::summarise(&lib, i)));
+            if last.elapsed() >= ANALYSIS_BATCH || i + 1 == lib.len() {
+                if tx.send(Msg::Background(Action::Analysed(std::mem::take(&mut batch)))).is_err() {
+                    return;
+                }
+                last = std::time::Instant::now();
+            }
+        }
+    });
+    // Without the thread the index stays partial; reading goes on.
+    drop(spawned);
+}
+
+/// Makes the calling thread yield to the interface (Linux keeps a nice
+/// value per thread).
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: setpriority only reads its integer arguments; `who` 0 is the
+    // calling thread on Linux.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 10);
+    }
+}
+
 /// Handles messages until quit; returns the signal that ended it, if any.
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
@@ -167,6 +263,7 @@ fn event_loop(
 ) -> Result<Option<i32>> {
     let mut save_failed = false;
     let mut dirty = true;
+    let mut filter = FilterLink::default();
     loop {
         if dirty {
             terminal.draw(|f| view::draw(app, f))?;
@@ -183,6 +280,13 @@ fn event_loop(
                 Msg::Background(action) => {
                     update(app, action);
                     dirty = true;
+                }
+                Msg::FilterReady(w) => filter.ready(w),
+                Msg::Filtered(r) => {
+                    if let Some(action) = filter.answer(r) {
+                        update(app, action);
+                        dirty = true;
+                    }
                 }
                 Msg::Term(ev) => {
                     debug_panic(&ev);
@@ -206,13 +310,8 @@ fn event_loop(
                     out.write_all(clipboard::osc52(&text).as_bytes())?;
                     out.flush()?;
                 }
-                app::Effect::IndexLibrary => {
-                    let lib = app.lib.clone();
-                    let tx = work_tx.clone();
-                    std::thread::spawn(move || {
-                        let _ = tx.send(Msg::Background(Action::Indexed(app::index_library(&lib))));
-                    });
-                }
+                app::Effect::Filter { generation, query } => filter.ask(generation, query),
+                app::Effect::AnalyseLibrary => analyse_in_background(app.lib.clone(), work_tx.clone()),
             }
         }
         if app.state.is_dirty() && !save_failed {
@@ -227,6 +326,32 @@ fn event_loop(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The run loop's link to the filter worker: a query asked before the
+    /// worker is ready waits for it; answers come back under the app's
+    /// generation; an answer to an older query is dropped.
+    #[test]
+    fn the_filter_link_queues_maps_generations_and_drops_stale_answers() {
+        let lib = crate::core::library::Library::builtin();
+        let (tx, rx) = mpsc::channel();
+        let worker = app::filter_worker(&lib, move |r| {
+            let _ = tx.send(r);
+        });
+        let mut link = FilterLink::default();
+        link.ask(7, "apologises".into());
+        assert!(link.newest.is_none(), "nothing sent before the worker is ready");
+        link.ready(worker);
+        let r = rx.recv_timeout(std::time::Duration::from_secs(10)).expect("an answer");
+        let Some(Action::Filtered(got)) = link.answer(r.clone()) else { panic!("the newest answer applies") };
+        assert_eq!(got.generation, 7);
+        assert_eq!(got.query, "apologises");
+        assert_eq!(got.total, 1);
+        // A newer query: the older answer no longer applies.
+        link.ask(8, "zuck".into());
+        assert!(link.answer(r).is_none());
+        let r = rx.recv_timeout(std::time::Duration::from_secs(10)).expect("an answer");
+        assert!(matches!(link.answer(r), Some(Action::Filtered(a)) if a.generation == 8));
+    }
 
     #[test]
     fn no_color_flag_and_env_turn_colour_off() {

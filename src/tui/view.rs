@@ -12,7 +12,7 @@ use ratatui::Frame;
 use super::app::{App, EntRow, ListFilter, Mode};
 use super::layout::{self, Focus};
 use super::theme::Theme;
-use super::wrap::LineKind;
+use super::wrap::{self, LineKind};
 use crate::core::clean::BlockKind;
 use crate::core::sanitize::sanitize_line;
 
@@ -79,7 +79,7 @@ fn list(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
     let title = match &app.list_filter {
         ListFilter::None if unread > 0 => format!("Articles {} · {unread} unread", app.lib.len()),
         ListFilter::None => format!("Articles {}", app.lib.len()),
-        ListFilter::Query { query, .. } => format!("Articles /{query} {n}/{}", app.lib.len()),
+        ListFilter::Query { query, .. } => format!("Articles /{query} {}/{}", app.matched(), app.lib.len()),
         ListFilter::Entity { name } => format!("Articles mentioning {name} {n}/{}", app.lib.len()),
     };
     let block = pane(title, focused, t);
@@ -109,26 +109,48 @@ fn list(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
         };
         buf.set_style(row, base);
         let unread = !app.state.is_read(&a.id);
-        let mut spans = vec![if unread { Span::styled("* ", t.unread()) } else { Span::raw("  ") }];
-        let hits = positions.and_then(|p| p.get(&i));
+        let mark = if unread { Span::styled("* ", t.unread()) } else { Span::raw("  ") };
+        let hits = positions.and_then(|p| p.get(&i)).map(Vec::as_slice).unwrap_or(&[]);
         let title_style = if unread { Style::new().add_modifier(ratatui::style::Modifier::BOLD) } else { Style::new() };
-        match hits {
-            Some(h) if !h.is_empty() => {
-                for (ci, c) in a.meta.title.chars().enumerate() {
-                    let s = if h.contains(&ci) { title_style.patch(t.matched()) } else { title_style };
-                    spans.push(Span::styled(c.to_string(), s));
-                }
-            }
-            _ => spans.push(Span::styled(a.meta.title.clone(), title_style)),
-        }
+        let title = a.meta.title.as_str();
+        let avail = inner.width.saturating_sub(2) as usize;
+        // A narrow pane gives a title that does not fit its second line
+        // (instead of the source and date).
+        let wrapped = row.height > 1 && inner.width < NARROW_LIST && Span::raw(title).width() > avail;
+        let second = if wrapped { wrap::wrap_offsets(title, avail).get(1).map(|&(at, _)| at) } else { None };
+        let first_end = second.unwrap_or(title.len());
+        let mut spans = vec![mark];
+        spans.extend(title_spans(&title[..first_end], 0, hits, title_style, t));
         buf.set_line(inner.x, y, &Line::from(spans), inner.width);
-        if row.height > 1 {
+        if let Some(at) = second {
+            let rest = truncate(title[at..].trim_end(), avail);
+            let mut spans = vec![Span::raw("  ")];
+            spans.extend(title_spans(&rest, title[..at].chars().count(), hits, title_style, t));
+            buf.set_line(inner.x, y + 1, &Line::from(spans), inner.width);
+        } else if row.height > 1 {
             let sub: Vec<&str> = [&a.meta.source, &a.meta.date].into_iter().filter_map(|f| f.as_deref()).collect();
             let sub = if sub.is_empty() { a.origin.clone() } else { sub.join(" · ") };
             let style = if k == app.list_sel { Style::new() } else { t.dim() };
             buf.set_line(inner.x, y + 1, &Line::from(vec![Span::raw("  "), Span::styled(sub, style)]), inner.width);
         }
     }
+}
+
+/// Below this many columns inside the list, long titles take both lines of
+/// their row.
+const NARROW_LIST: u16 = 40;
+
+/// A piece of a title starting at character `from`, with the query's
+/// matched characters (`hits`, character positions in the whole title)
+/// highlighted.
+fn title_spans(text: &str, from: usize, hits: &[usize], style: Style, t: &Theme) -> Vec<Span<'static>> {
+    if !text.chars().enumerate().any(|(ci, _)| hits.contains(&(from + ci))) {
+        return vec![Span::styled(text.to_owned(), style)];
+    }
+    text.chars()
+        .enumerate()
+        .map(|(ci, c)| Span::styled(c.to_string(), if hits.contains(&(from + ci)) { style.patch(t.matched()) } else { style }))
+        .collect()
 }
 
 /// Highlight ranges over the body, in code points: (start, end, style),
@@ -299,22 +321,42 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
             None => (Line::from(hints(app)), false),
         },
     };
-    let width = line.width() as u16;
-    buf.set_line(r.x, r.y, &line, r.width);
-    // The right end: a count while typing, the hints after a message.
+    // The right end: a count while typing, else the background analysis.
     let right = match app.mode {
-        Mode::Filter => format!(" {}/{} · Enter open · Esc all ", app.visible.len(), app.lib.len()),
+        Mode::Filter if app.filtering() => format!(" filtering… · {}/{} · Enter open · Esc all ", app.matched(), app.lib.len()),
+        Mode::Filter => format!(" {}/{} · Enter open · Esc all ", app.matched(), app.lib.len()),
         Mode::Search => match &app.search {
             Some(s) => format!(" {} matches · Enter keep · Esc cancel ", s.matches.len()),
             None => String::new(),
         },
-        _ => String::new(),
+        _ => app.progress().map(|(done, all)| format!(" analysing {done}/{all} {} ", progress_bar(done, all, 8))).unwrap_or_default(),
     };
+    let width = line.width() as u16;
     let rw = Span::raw(right.as_str()).width() as u16;
-    if rw > 0 && width + rw < r.width {
+    if rw > 0 && app.mode == Mode::Normal && rw < r.width {
+        // Progress is kept in view; the hints give way.
+        buf.set_line(r.x, r.y, &line, r.width - rw);
         buf.set_line(r.right() - rw, r.y, &Line::from(right), rw);
+    } else {
+        buf.set_line(r.x, r.y, &line, r.width);
+        if rw > 0 && width + rw < r.width {
+            buf.set_line(r.right() - rw, r.y, &Line::from(right), rw);
+        }
     }
     cursor.then(|| Position { x: (r.x + width).min(r.right().saturating_sub(1)), y: r.y })
+}
+
+/// A bar of `cells` cells between ▕ and ▏, filled in eighths.
+fn progress_bar(done: usize, all: usize, cells: usize) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    let eighths = (done.min(all) * cells * 8).checked_div(all).unwrap_or(0);
+    let mut bar = String::from("▕");
+    for c in 0..cells {
+        let e = eighths.saturating_sub(c * 8).min(8);
+        bar.push(if e == 8 { '█' } else { PARTS[e] });
+    }
+    bar.push('▏');
+    bar
 }
 
 fn help(app: &App, buf: &mut Buffer, area: Rect, t: &Theme) {
@@ -331,5 +373,19 @@ fn help(app: &App, buf: &mut Buffer, area: Rect, t: &Theme) {
         let pad = kw.saturating_sub(Span::raw(key.as_str()).width());
         let line = Line::from(vec![Span::styled(key, t.heading()), Span::raw(" ".repeat(pad + 1)), Span::raw(d.as_str())]);
         buf.set_line(inner.x, inner.y + row as u16, &line, inner.width);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::progress_bar;
+
+    #[test]
+    fn the_progress_bar_fills_in_eighths() {
+        assert_eq!(progress_bar(0, 10, 4), "▕    ▏");
+        assert_eq!(progress_bar(5, 10, 4), "▕██  ▏");
+        assert_eq!(progress_bar(10, 10, 4), "▕████▏");
+        assert_eq!(progress_bar(1, 32, 4), "▕▏   ▏");
+        assert_eq!(progress_bar(3, 0, 4), "▕    ▏");
     }
 }

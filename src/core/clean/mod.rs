@@ -225,6 +225,7 @@ pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
             verdicts[k] = removed("model", model_detail(&rows[k], probs[k]));
         }
     }
+    restore_structure(&units, &mut verdicts, &kinds);
     // Never an empty body: bring back the units the model liked best.
     let body = |v: &[Option<Reason>], kinds: &[BlockKind]| v.iter().zip(kinds).any(|(r, k)| r.is_none() && *k != BlockKind::Caption);
     if !body(&verdicts, &kinds) {
@@ -255,6 +256,43 @@ pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
         })
         .collect();
     Cleaned { blocks }
+}
+
+/// Brings back the structure of the article that a line model, judging
+/// units one by one, takes for debris: a subheading or a list item that
+/// stands between kept body text on both sides. Only the model's verdicts
+/// are undone; what a rule removed stays removed.
+fn restore_structure(units: &[Unit], verdicts: &mut [Option<Reason>], kinds: &[BlockKind]) {
+    let n = units.len();
+    let by_model = |v: &Option<Reason>| v.as_ref().is_some_and(|r| r.kind == "model");
+    let kept_text = |j: usize, v: &[Option<Reason>]| v[j].is_none() && matches!(kinds[j], BlockKind::Paragraph | BlockKind::Quote);
+    // Subheadings: kept text right before and right after.
+    for k in 1..n.saturating_sub(1) {
+        if kinds[k] == BlockKind::Heading && by_model(&verdicts[k]) && units[k].text.split_whitespace().count() <= 12 {
+            let before = verdicts[k - 1].is_none() && matches!(kinds[k - 1], BlockKind::Paragraph | BlockKind::Quote | BlockKind::ListItem);
+            if before && kept_text(k + 1, verdicts) {
+                verdicts[k] = None;
+            }
+        }
+    }
+    // Lists: a run of items after kept text, most of them kept, is kept whole.
+    let mut a = 0;
+    while a < n {
+        if kinds[a] != BlockKind::ListItem {
+            a += 1;
+            continue;
+        }
+        let b = (a..n).find(|&j| kinds[j] != BlockKind::ListItem).unwrap_or(n);
+        let kept = (a..b).filter(|&j| verdicts[j].is_none()).count();
+        if a > 0 && kept_text(a - 1, verdicts) && kept * 2 >= b - a {
+            for v in &mut verdicts[a..b] {
+                if by_model(v) {
+                    *v = None;
+                }
+            }
+        }
+        a = b;
+    }
 }
 
 /// One unit as the model sees it, for training (`byline clean --features`).
@@ -302,6 +340,28 @@ mod tests {
         assert_eq!(c.body_text(), "The minister spoke today.");
         let reasons: Vec<&str> = c.removed().map(|b| b.removed.as_ref().unwrap().kind.as_str()).collect();
         assert_eq!(reasons, vec!["title", "donation", "comments", "comments"]);
+    }
+
+    #[test]
+    fn subheadings_and_lists_inside_the_article_stay() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tui/ferry.md")).unwrap();
+        let doc = Document { format: Format::Markdown, text };
+        let meta = crate::core::formats::text_meta(&doc.text);
+        let c = clean(&doc, &meta);
+        let kept: Vec<(BlockKind, &str)> = c.kept().map(|b| (b.kind, b.text.as_str())).collect();
+        assert!(kept.contains(&(BlockKind::Heading, "Objections")), "{kept:?}");
+        assert!(kept.contains(&(BlockKind::ListItem, "Construction starts in September.")), "{kept:?}");
+        assert!(kept.contains(&(BlockKind::ListItem, "The old pier will close for a year.")), "{kept:?}");
+        // The pitches after the list are still removed.
+        assert!(!c.body_text().contains("Your support"));
+    }
+
+    #[test]
+    fn a_menu_list_before_the_article_is_not_brought_back() {
+        let body = "The harbour council approved plans for a new ferry terminal on Tuesday, after two years of debate about its size, its cost and the traffic it would bring to the coast road.";
+        let text = format!("* [Home](/)\n* [News](/news)\n* [Sport](/sport)\n* [Weather](/weather)\n\n# Ferry terminal approved\n\n{body}\n\n{body}\n\n{body}\n");
+        let c = clean(&Document { format: Format::Markdown, text }, &Meta { title: "Ferry terminal approved".into(), ..Meta::default() });
+        assert!(!c.body_text().contains("Sport"), "{}", c.body_text());
     }
 
     #[test]

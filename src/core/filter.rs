@@ -659,7 +659,7 @@ mod tests {
     use super::*;
 
     const TITLES: &[&str] = &[
-        "Zuckerberg apologises for data breach",
+        "Kowalewski apologises for data breach",
         "Weather: storms expected over the weekend",
         "Ökonomie: Die Inflation steigt",
         "Obama meets tech leaders",

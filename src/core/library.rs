@@ -345,33 +345,10 @@ impl Library {
         }
     }
 
-    /// One file's articles and problems, into the library.
+    /// One file's articles and problems, into the library (copied: the
+    /// index keeps its entry).
     fn add_entry(&mut self, path: &Path, entry: &FileEntry) {
-        let origin = sanitize_line(&path.display().to_string());
-        for msg in &entry.problems {
-            self.problems.push(Problem { origin: origin.clone(), message: msg.clone() });
-        }
-        for a in &entry.articles {
-            let line = a.line.map(|l| l as usize);
-            self.articles.push(Article {
-                id: a.hash[..12.min(a.hash.len())].to_owned(),
-                origin: match line {
-                    Some(n) => format!("{origin}:{n}"),
-                    None => origin.clone(),
-                },
-                format: a.format(),
-                meta: Meta {
-                    title: a.title.clone(),
-                    source: a.source.clone(),
-                    date: a.date.clone(),
-                    url: a.url.clone(),
-                    author: a.author.clone(),
-                },
-                size: a.size as usize,
-            });
-            self.bodies.push(Body::File { path: path.to_owned(), hash: a.hash.clone(), line });
-            self.docs.push(OnceLock::new());
-        }
+        self.add_entry_owned(path, entry.clone());
     }
 
     /// Articles whose bytes are not in a file: their bodies stay loaded.

@@ -370,11 +370,11 @@ mod tests {
 
     #[test]
     fn default_path_follows_xdg() {
-        let p = path_from(Some("/x/state".into()), Some("/home/u".into())).unwrap();
+        let p = path_from(Some("/x/state".into()), Some("/users/u".into())).unwrap();
         assert_eq!(p, PathBuf::from("/x/state/byline/state.json"));
         // A relative XDG_STATE_HOME is ignored, as the spec says.
-        let p = path_from(Some("rel".into()), Some("/home/u".into())).unwrap();
-        assert_eq!(p, PathBuf::from("/home/u/.local/state/byline/state.json"));
+        let p = path_from(Some("rel".into()), Some("/users/u".into())).unwrap();
+        assert_eq!(p, PathBuf::from("/users/u/.local/state/byline/state.json"));
         assert_eq!(path_from(None, None), None);
     }
 }

@@ -167,7 +167,7 @@ mod tests {
     fn body_offsets_match_body_text() {
         let cleaned = Cleaned {
             blocks: vec![
-                block(BlockKind::Paragraph, "First paragraph with Mark Zuckerberg in it."),
+                block(BlockKind::Paragraph, "First paragraph with Adam Kowalewski in it."),
                 Block {
                     kind: BlockKind::Paragraph,
                     text: "Subscribe now".into(),

@@ -297,7 +297,7 @@ mod tests {
 
     #[test]
     fn features_are_deterministic_and_depend_on_context() {
-        let d = Doc::new("Mark Zuckerberg met Obama in Paris.");
+        let d = Doc::new("Adam Kowalewski met Obama in Paris.");
         let mut a = Vec::new();
         let mut b = Vec::new();
         d.features(3, &mut a);

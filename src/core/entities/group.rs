@@ -1,5 +1,5 @@
-//! Mentions grouped into entities: "Mark Zuckerberg", "Mr Zuckerberg" and
-//! "Zuckerberg" are one person; "National Security Agency" and "NSA" one
+//! Mentions grouped into entities: "Adam Kowalewski", "Mr Kowalewski" and
+//! "Kowalewski" are one person; "National Security Agency" and "NSA" one
 //! organisation (an acronym of a name in the text); "US" and "United
 //! States" one place (the alias table in `assets/ner/aliases.txt`).
 
@@ -41,7 +41,7 @@ fn same_person(short: &str, long: &str) -> bool {
     if s.len() >= l.len() || s.is_empty() {
         return false;
     }
-    // "Zuckerberg" (surname), or "Mark Zuckerberg" in "Mark Elliot Zuckerberg".
+    // "Kowalewski" (surname), or "Adam Kowalewski" in "Adam Julian Kowalewski".
     match s.len() {
         1 => l.last() == s.last(),
         _ => l.first() == s.first() && l.last() == s.last(),
@@ -73,8 +73,8 @@ fn belongs(m: &str, k: Kind, e: &Entity, forms: &[String]) -> bool {
 }
 
 /// Groups mentions into entities, ranked by mention count, then by first
-/// position. Fuller names are placed first, so that "Zuckerberg" before
-/// "Mark Zuckerberg" still joins the full name, which names the entity.
+/// position. Fuller names are placed first, so that "Kowalewski" before
+/// "Adam Kowalewski" still joins the full name, which names the entity.
 pub fn group(found: &[Mention]) -> Vec<Entity> {
     let mut order: Vec<usize> = (0..found.len()).collect();
     order.sort_by_key(|&i| (std::cmp::Reverse(words(&found[i].text).len()), found[i].start));
@@ -120,12 +120,12 @@ mod tests {
     #[test]
     fn surnames_and_full_names_are_one_person() {
         let e = group(&[
-            m("Zuckerberg", Kind::Person, 0),
-            m("Mark Zuckerberg", Kind::Person, 20),
-            m("Zuckerberg", Kind::Person, 50),
+            m("Kowalewski", Kind::Person, 0),
+            m("Adam Kowalewski", Kind::Person, 20),
+            m("Kowalewski", Kind::Person, 50),
             m("Obama", Kind::Person, 70),
         ]);
-        assert_eq!(e[0].name, "Mark Zuckerberg");
+        assert_eq!(e[0].name, "Adam Kowalewski");
         assert_eq!(e[0].count, 3);
         assert_eq!(e[0].spans, vec![(0, 10), (20, 35), (50, 60)]);
         assert_eq!(e[1].name, "Obama");

@@ -10,15 +10,17 @@ use super::BlockKind;
 use crate::core::sanitize::sanitize_line;
 
 /// Nesting deeper than this is flattened to text before extraction:
-/// Readability's scoring slows down badly on very deep trees.
-const MAX_DEPTH: usize = 64;
+/// Readability's scoring slows down badly on very deep trees. (The markup
+/// already passed `formats::cap_depth` at 256 levels, which keeps the HTML5
+/// parser itself linear; this tighter cap is for the extractor.)
+const EXTRACT_MAX_DEPTH: usize = 64;
 
-/// Flattens every element deeper than [`MAX_DEPTH`] into its text.
-fn cap_depth(dom: &Dom) {
+/// Flattens every element deeper than [`EXTRACT_MAX_DEPTH`] into its text.
+fn flatten_deep(dom: &Dom) {
     let mut stack: Vec<(NodeRef, usize)> = vec![(dom.root(), 0)];
     let mut too_deep = Vec::new();
     while let Some((node, depth)) = stack.pop() {
-        if depth >= MAX_DEPTH {
+        if depth >= EXTRACT_MAX_DEPTH {
             if node.is_element() && node.first_element_child().is_some() {
                 too_deep.push(node);
             }
@@ -208,7 +210,7 @@ pub(crate) fn extract(html: &str) -> (Vec<Unit>, bool) {
     let html = strip_scripts(html);
     let parse = || {
         let dom = Dom::from(html.as_ref());
-        cap_depth(&dom);
+        flatten_deep(&dom);
         dom
     };
     let cfg = dom_smoothie::Config { disable_json_ld: true, ..Default::default() };

@@ -363,7 +363,7 @@ fn selecting_an_entity_with_no_mention_in_view_scrolls_to_one() {
 }
 
 #[test]
-fn enter_on_an_entity_lists_the_articles_that_mention_it() {
+fn enter_on_an_entity_lists_the_articles_that_mention_it_at_once_and_grows_with_the_analysis() {
     let mut app = waiting(Library::builtin(), 120, 40, true, false);
     press(&mut app, "<tab><tab>");
     // Find "Mark Zuckerberg" in the panel.
@@ -373,12 +373,20 @@ fn enter_on_an_entity_lists_the_articles_that_mention_it() {
     }
     assert_eq!(app.selected_entity().unwrap().name, "Mark Zuckerberg");
     press(&mut app, "<enter>");
-    // The background analysis has not covered the library yet: the list
-    // waits for it.
-    assert_eq!(app.pending_entity.as_deref(), Some("Mark Zuckerberg"));
-    assert_eq!(app.list_filter, ListFilter::None);
-    analyse_all(&mut app);
+    // Only the open article is analysed yet: the list shows it at once,
+    // and says how much of the library is covered.
     assert!(matches!(&app.list_filter, ListFilter::Entity { name } if name == "Mark Zuckerberg"));
+    assert_eq!(app.visible, vec![0]);
+    let s = screen(&app);
+    assert!(s.contains("1 article mention Mark Zuckerberg so far · 1 of 3 analysed"), "{s}");
+    // The next batch of the background analysis joins the list, the
+    // selected article staying selected.
+    let batch = vec![(2, summarise(&app.lib, 2))];
+    update(&mut app, Action::Analysed(batch));
+    assert_eq!(app.visible, vec![0, 2]);
+    assert_eq!(app.selected(), Some(0));
+    assert!(screen(&app).contains("2 articles mention Mark Zuckerberg so far · 2 of 3 analysed"));
+    analyse_all(&mut app);
     // Every listed article's own entities name him; the others do not.
     let expect: Vec<usize> = (0..app.lib.len())
         .filter(|&i| {
@@ -387,30 +395,28 @@ fn enter_on_an_entity_lists_the_articles_that_mention_it() {
         })
         .collect();
     assert_eq!(app.visible, expect);
-    assert!(!expect.is_empty());
-    assert!(screen(&app).contains(&format!(
-        "{} article{} mention Mark Zuckerberg",
-        expect.len(),
-        if expect.len() == 1 { "" } else { "s" }
-    )));
-    press(&mut app, "<esc>");
+    let s = screen(&app);
+    assert!(s.contains(&format!("{} articles mention Mark Zuckerberg (Esc shows all)", expect.len())), "{s}");
+    // Esc clears the mention highlight, then the list's restriction.
+    press(&mut app, "<esc><esc>");
+    assert_eq!(app.list_filter, ListFilter::None);
     assert_eq!(app.visible.len(), app.lib.len());
-    // With the library analysed, the next entity lists its articles at once.
-    press(&mut app, "<tab><tab><tab>g<enter>");
+    press(&mut app, "<tab><tab>g<enter>");
     assert!(app.effects.is_empty());
     assert!(matches!(&app.list_filter, ListFilter::Entity { .. }));
 }
 
 #[test]
-fn esc_while_the_library_is_analysed_cancels_the_entity_filter() {
+fn esc_clears_a_partial_entity_filter_and_later_batches_leave_the_list_alone() {
     let mut app = waiting(Library::builtin(), 120, 40, true, false);
     press(&mut app, "<tab><tab><enter>");
-    assert!(app.pending_entity.is_some());
-    press(&mut app, "<esc>");
-    assert!(app.pending_entity.is_none());
+    assert!(matches!(&app.list_filter, ListFilter::Entity { .. }));
+    press(&mut app, "<esc><esc>");
+    assert_eq!(app.list_filter, ListFilter::None);
     press(&mut app, "y");
     analyse_all(&mut app);
-    assert_eq!(app.list_filter, ListFilter::None, "a late index does not filter the list");
+    assert_eq!(app.list_filter, ListFilter::None, "a late batch does not filter the list");
+    assert_eq!(app.visible.len(), app.lib.len());
     assert!(app.message.as_deref().unwrap_or("").contains("URL copied"), "nor clears the message");
 }
 
@@ -797,17 +803,100 @@ fn a_narrow_list_wraps_long_titles_onto_two_lines_with_their_highlights() {
 }
 
 #[test]
-fn moving_through_a_long_list_keeps_a_bounded_number_of_analyses() {
+fn moving_through_a_long_list_keeps_analyses_within_the_memory_budget() {
     let (_dir, lib) = many(150);
-    let mut app = app_with(lib, 120, 30, true, false);
+    let mut app = waiting(lib, 120, 30, true, false);
+    // A budget of about 20 of these small analyses.
+    let one = app.analysis(0).weight();
+    app.analysis_budget = one * 20;
+    analyse_all(&mut app);
+    assert!(app.cached_bytes() <= app.analysis_budget, "{} bytes held", app.cached_bytes());
+    assert!(app.cached_analyses() <= 20 && app.cached_analyses() >= 10, "{} analyses held", app.cached_analyses());
+    // Those kept are the ones nearest the open article.
+    assert!(app.is_cached(1) && !app.is_cached(149), "{:?}", (0..150).filter(|&i| app.is_cached(i)).collect::<Vec<_>>());
     for _ in 0..149 {
         press(&mut app, "j");
     }
     assert_eq!(app.selected(), Some(149));
-    assert!(app.cached_analyses() <= 64, "{} analyses held", app.cached_analyses());
+    assert!(app.cached_bytes() <= app.analysis_budget, "{} bytes held", app.cached_bytes());
+    assert!(app.is_cached(148) && !app.is_cached(1), "the cache follows the reader");
     // The open article is still drawn after the cache was trimmed.
     let s = screen(&app);
     assert!(s.contains("Report 149 on the city budget"), "{s}");
     press(&mut app, "<enter>");
     assert!(screen(&app).contains("The council met on day 149."));
+}
+
+/// A folder of `n` articles large enough to get an on-disk index, with
+/// entities the tagger finds.
+fn indexed_folder(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..n {
+        let who = ["Angela Merkel", "Barack Obama", "Mark Zuckerberg"][i % 3];
+        std::fs::write(
+            dir.path().join(format!("{i:03}.txt")),
+            format!("Report {i} on the city budget\n\n{who} visited Sydney on Monday. The council met on day {i}.\n"),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn opening_an_article_analysed_in_the_background_does_no_work() {
+    let (_dir, lib) = many(20);
+    let mut app = waiting(lib, 120, 30, true, false);
+    analyse_all(&mut app);
+    assert!(app.is_cached(7), "the background analysis is kept");
+    let kept = app.analysis(7) as *const _;
+    press(&mut app, "jjjjjjj<enter>");
+    assert_eq!(app.open, Some(7));
+    assert!(std::ptr::eq(app.current().unwrap(), kept), "the reader shows the analysis the background made");
+    assert!(screen(&app).contains("The council met on day 7."));
+}
+
+#[test]
+fn a_second_start_takes_entities_from_the_index_and_analyses_only_changed_files() {
+    use byline::core::index;
+    let dir = indexed_folder(70);
+    let cache = tempfile::tempdir().unwrap();
+    let inputs = [Input::Path(dir.path().into())];
+    let opts = LoadOptions::default();
+    let lib = Library::load_indexed(&inputs, &opts, cache.path());
+    let index_file = lib.index_path().expect("70 files get an index").to_owned();
+    let mut app = waiting(lib, 120, 30, true, false);
+    assert_eq!(app.progress(), Some((1, 70)), "first start: nothing stored yet");
+    analyse_all(&mut app);
+    // What the run loop writes back at exit.
+    let unsaved = app.take_unsaved();
+    assert_eq!(unsaved.len(), 70);
+    assert_eq!(index::store_analyses(&index_file, &unsaved).unwrap(), 70);
+    let first: Vec<_> = (0..70).map(|i| app.analysis(i).clone()).collect();
+
+    // One file changes before the second start.
+    std::fs::write(dir.path().join("005.txt"), "Report 5 on the city budget, revised\n\nBarack Obama visited Paris on Friday.\n").unwrap();
+    let lib = Library::load_indexed(&inputs, &opts, cache.path());
+    let mut app = waiting(lib, 120, 30, true, false);
+    assert_eq!(app.progress(), Some((69, 70)), "all but the changed file come analysed from the index");
+    let todo: Vec<usize> = app.analysed_flags().iter().enumerate().filter(|(_, d)| !**d).map(|(i, _)| i).collect();
+    assert_eq!(todo, vec![5], "the background analysis has only the changed file to do");
+    assert!(app.effects.contains(&Effect::AnalyseLibrary));
+    // The entity filter covers the stored articles at once.
+    let pos = app.current().unwrap().order.iter().position(|&i| app.current().unwrap().entities[i].name == "Angela Merkel").unwrap();
+    press(&mut app, "<tab><tab>");
+    for _ in 0..pos {
+        press(&mut app, "j");
+    }
+    press(&mut app, "<enter>");
+    let merkel: Vec<usize> = (0..70).filter(|i| i % 3 == 0).collect();
+    assert_eq!(app.visible, merkel);
+    // An article opened from the index (cleaned, its entities stored) is
+    // what a full analysis gives.
+    for i in [0, 1, 2, 69] {
+        assert_eq!(app.analysis(i), &first[i], "article {i}");
+    }
+    assert_eq!(app.take_unsaved().len(), 0, "nothing new to store");
+    let a5 = app.analysis(5).clone();
+    assert!(a5.entities.iter().any(|e| e.name == "Paris"), "the changed file is analysed anew");
+    assert_eq!(app.take_unsaved().len(), 1);
 }

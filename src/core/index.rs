@@ -20,6 +20,14 @@
 //!   the index is ignored and rebuilt, never trusted.
 //! - Written to a temporary file beside it, then renamed: a crash or a
 //!   concurrent byline never leaves half an index.
+//! - **Analyses**: each article can also carry what cleaning and tagging
+//!   gave ([`CachedAnalysis`]: its entities with their spans in the cleaned
+//!   body), stamped with [`ANALYSIS_KEY`], a hash of the cleaner's and
+//!   tagger's assets and code computed at build time. A stored analysis
+//!   with another key is ignored (the article is analysed again), so a new
+//!   model never shows old entities. The reader's background analysis
+//!   writes its results back with [`store_analyses`], matched by content
+//!   hash.
 //!
 //! [postcard]: https://docs.rs/postcard
 
@@ -31,10 +39,13 @@ use std::time::SystemTime;
 use serde::{Deserialize, Serialize};
 
 use super::article::{Format, Meta};
+use super::entities::{Entity, Kind};
+
+include!(concat!(env!("OUT_DIR"), "/analysis_key.rs"));
 
 const MAGIC: &[u8; 8] = b"BYLINDX\0";
 /// Bump when any serialised type below changes.
-pub const VERSION: u32 = 1;
+pub const VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8;
 
 /// One article as the list shows it, and where its body is.
@@ -52,6 +63,89 @@ pub struct CachedArticle {
     pub line: Option<u64>,
     /// Size of the body in bytes.
     pub size: u64,
+    /// What analysing the article gave, once it was analysed.
+    pub analysis: Option<CachedAnalysis>,
+}
+
+/// One article's entities, as [`entities`](super::entities::entities) gave
+/// them for its cleaned body, under the [`ANALYSIS_KEY`] of the code that
+/// computed them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedAnalysis {
+    pub key: u64,
+    pub entities: Vec<CachedEntity>,
+}
+
+/// An entity: its kind (position in [`Kind::ALL`]), name, mention count and
+/// spans, each stored as (gap since the previous span's end, length) so
+/// that most take two bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CachedEntity {
+    pub kind: u8,
+    pub name: String,
+    pub count: u32,
+    pub spans: Vec<(u32, u32)>,
+}
+
+impl CachedAnalysis {
+    /// The stored form of entities computed now.
+    pub fn of(entities: &[Entity]) -> CachedAnalysis {
+        let entities = entities
+            .iter()
+            .map(|e| {
+                let mut end = 0usize;
+                let spans = e
+                    .spans
+                    .iter()
+                    .map(|&(a, b)| {
+                        // Spans are in text order; a gap that would be
+                        // negative is stored from 0 (never seen, but safe).
+                        let gap = a.saturating_sub(end);
+                        let start = end + gap;
+                        end = b.max(start);
+                        (gap as u32, (end - start) as u32)
+                    })
+                    .collect();
+                CachedEntity {
+                    kind: Kind::ALL.iter().position(|k| *k == e.kind).unwrap_or(Kind::ALL.len() - 1) as u8,
+                    name: e.name.clone(),
+                    count: e.count as u32,
+                    spans,
+                }
+            })
+            .collect();
+        CachedAnalysis { key: ANALYSIS_KEY, entities }
+    }
+
+    /// True when the code that computed it is this build's.
+    pub fn is_current(&self) -> bool {
+        self.key == ANALYSIS_KEY
+    }
+
+    /// The entities back, in the order they were stored.
+    pub fn entities(&self) -> Vec<Entity> {
+        self.entities
+            .iter()
+            .map(|e| {
+                let mut end = 0usize;
+                let spans = e
+                    .spans
+                    .iter()
+                    .map(|&(gap, len)| {
+                        let start = end + gap as usize;
+                        end = start + len as usize;
+                        (start, end)
+                    })
+                    .collect();
+                Entity {
+                    kind: Kind::ALL.get(e.kind as usize).copied().unwrap_or(Kind::Misc),
+                    name: e.name.clone(),
+                    count: e.count as usize,
+                    spans,
+                }
+            })
+            .collect()
+    }
 }
 
 impl CachedArticle {
@@ -287,25 +381,56 @@ impl Index {
 
     /// Replaces the index on disk with `entries` (the files loaded now).
     pub fn save(&self, entries: &[FileEntry]) -> std::io::Result<()> {
-        let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let bytes = encode(entries);
-        let tmp = dir.join(format!(
-            ".{}.{}.tmp",
-            self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            std::process::id()
-        ));
-        let result = (|| {
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&bytes)?;
-            f.sync_data()?;
-            std::fs::rename(&tmp, &self.path)
-        })();
-        if result.is_err() {
-            let _ = std::fs::remove_file(&tmp);
-        }
-        result
+        write_atomic(&self.path, &encode(entries))
     }
+}
+
+/// Adds analyses to the index at `path`: each article whose content hash is
+/// a key of `analyses` gets that analysis. Read, changed and written back
+/// atomically; an index that is missing or unusable is left alone (the
+/// next load rebuilds it). Returns how many articles were given one.
+pub fn store_analyses(path: &Path, analyses: &HashMap<String, CachedAnalysis>) -> std::io::Result<usize> {
+    if analyses.is_empty() {
+        return Ok(0);
+    }
+    let Ok(bytes) = std::fs::read(path) else { return Ok(0) };
+    let Some(mut payload) = checked_payload(&bytes).and_then(|p| postcard::from_bytes::<Payload>(p).ok()) else { return Ok(0) };
+    let mut stored = 0;
+    for a in payload.entries.iter_mut().flat_map(|e| e.articles.iter_mut()) {
+        if let Some(x) = analyses.get(&a.hash) {
+            if a.analysis.as_ref() != Some(x) {
+                a.analysis = Some(x.clone());
+                stored += 1;
+            }
+        }
+    }
+    if stored > 0 {
+        write_atomic(path, &encode(&payload.entries))?;
+    }
+    Ok(stored)
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it over.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static SERIAL: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(
+        ".{}.{}.{}.tmp",
+        path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        std::process::id(),
+        SERIAL.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_data()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 fn encode(entries: &[FileEntry]) -> Vec<u8> {
@@ -353,6 +478,7 @@ mod tests {
                 hash: "0123456789abcdef".into(),
                 line: Some(3),
                 size: 4567,
+                analysis: None,
             }],
             problems: vec!["line 9: not JSON".into()],
         }
@@ -411,5 +537,36 @@ mod tests {
         assert_ne!(a, index_path(d, &[PathBuf::from("/news2")]));
         assert_ne!(a, index_path(d, &[PathBuf::from("/news"), PathBuf::from("/more")]));
         assert!(a.starts_with(d));
+    }
+
+    #[test]
+    fn analyses_round_trip_are_stored_by_content_hash_and_carry_the_build_key() {
+        let ents = vec![
+            Entity { kind: Kind::Person, name: "Ada Lovelace".into(), count: 2, spans: vec![(3, 15), (400, 403)] },
+            Entity { kind: Kind::Money, name: "$5".into(), count: 1, spans: vec![(0, 2)] },
+            Entity { kind: Kind::Misc, name: "Ökonomie".into(), count: 1, spans: vec![(70_000, 70_008)] },
+        ];
+        let c = CachedAnalysis::of(&ents);
+        assert!(c.is_current());
+        assert_eq!(c.entities(), ents);
+        assert!(!CachedAnalysis { key: ANALYSIS_KEY ^ 1, ..c.clone() }.is_current(), "another build's analysis is not used");
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.bin");
+        Index::open(&path).save(&[entry("/a/one.html"), entry("/a/two.txt")]).unwrap();
+        let mut m = HashMap::new();
+        m.insert("0123456789abcdef".to_string(), c.clone());
+        m.insert("not in the index".to_string(), c.clone());
+        assert_eq!(store_analyses(&path, &m).unwrap(), 2, "both files hold the article");
+        assert_eq!(store_analyses(&path, &m).unwrap(), 0, "already stored");
+        let entries = Index::open(&path).original_entries();
+        assert!(entries.iter().all(|e| e.articles[0].analysis.as_ref() == Some(&c)));
+        assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
+        // A corrupt or missing index is left for the next load to rebuild.
+        std::fs::write(&path, b"garbage").unwrap();
+        assert_eq!(store_analyses(&path, &m).unwrap(), 0);
+        assert_eq!(std::fs::read(&path).unwrap(), b"garbage");
+        assert_eq!(store_analyses(&dir.path().join("none.bin"), &m).unwrap(), 0);
+        assert!(!dir.path().join("none.bin").exists());
     }
 }

@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::article::{content_hash, Article, Document, Format, Meta};
 use super::error::Error;
 use super::formats;
-use super::index::{self, CachedArticle, FileEntry, Index, Stamp};
+use super::index::{self, CachedAnalysis, CachedArticle, FileEntry, Index, Stamp};
 use super::sanitize::sanitize_line;
 
 /// Files over this size are not read (they are reported instead).
@@ -108,8 +108,16 @@ pub struct Library {
     pub articles: Vec<Article>,
     bodies: Vec<Body>,
     docs: Vec<OnceLock<Document>>,
+    /// Analyses the index held for the articles (current ones only).
+    analyses: Vec<Option<CachedAnalysis>>,
     pub problems: Vec<Problem>,
     max_size: u64,
+    /// The index file this library was loaded with, if any.
+    index_path: Option<PathBuf>,
+    /// Files found by the walk, and files read or taken from the index so
+    /// far (for progress while loading).
+    pub files_found: usize,
+    pub files_done: usize,
 }
 
 /// A file found on the walk, with what the index keys it by.
@@ -195,6 +203,8 @@ impl Library {
                 let _ = std::fs::remove_file(ix.path());
             }
         }
+        lib.index_path = index.as_ref().map(|ix| ix.path().to_owned());
+        lib.files_found = files.len();
         lib.dedupe_from(0, &mut seen);
         if !lib.articles.is_empty() && on_batch(&lib, 0..lib.articles.len()).is_break() {
             return lib;
@@ -238,6 +248,7 @@ impl Library {
                     Err(e) => lib.problems.push(e.into()),
                 }
                 next += 1;
+                lib.files_done = next;
             }
             lib.dedupe_from(start, seen);
             if lib.articles.len() > start && on_batch(lib, start..lib.articles.len()).is_break() {
@@ -342,6 +353,7 @@ impl Library {
             });
             self.bodies.push(Body::File { path: path.to_owned(), hash: a.hash, line });
             self.docs.push(OnceLock::new());
+            self.analyses.push(a.analysis.filter(CachedAnalysis::is_current));
         }
     }
 
@@ -365,6 +377,7 @@ impl Library {
             self.articles.push(Article { id: p.hash[..12].to_owned(), origin, format: p.format, meta: p.meta, size: p.doc.text.len() });
             self.bodies.push(Body::Memory);
             self.docs.push(OnceLock::from(p.doc));
+            self.analyses.push(None);
         }
     }
 
@@ -398,6 +411,29 @@ impl Library {
             Body::File { path, hash, line } => reread(path, hash, *line, self.max_size)?,
         };
         Ok(cell.get_or_init(|| doc))
+    }
+
+    /// The analyses the index held for the articles (by article; `None`
+    /// where there was none, or one from another build), moved out.
+    pub fn take_analyses(&mut self) -> Vec<Option<CachedAnalysis>> {
+        let mut out = std::mem::take(&mut self.analyses);
+        out.resize(self.articles.len(), None);
+        out
+    }
+
+    /// The content hash of article `i`, when its body is in a file (what the
+    /// index keys its analysis by).
+    pub fn content_hash(&self, i: usize) -> Option<&str> {
+        match self.bodies.get(i)? {
+            Body::File { hash, .. } => Some(hash),
+            Body::Memory => None,
+        }
+    }
+
+    /// The on-disk index this library was loaded with (none for small
+    /// libraries, standard input, or without a cache folder).
+    pub fn index_path(&self) -> Option<&Path> {
+        self.index_path.as_deref()
     }
 
     /// True when article `i`'s body is in memory (opened, or never on disk).
@@ -558,6 +594,7 @@ fn listed(p: formats::Parsed) -> CachedArticle {
         author: p.meta.author,
         hash: p.hash,
         line: p.line.map(|l| l as u64),
+        analysis: None,
     }
 }
 
@@ -594,6 +631,7 @@ fn quick_parse(name: &str, bytes: &[u8]) -> Option<CachedArticle> {
         author: meta.author,
         hash: content_hash(bytes),
         line: None,
+        analysis: None,
     })
 }
 
@@ -987,5 +1025,32 @@ mod tests {
         let lib = Library::load_indexed(&inputs, &Options::default(), cache.path());
         assert_eq!(snapshot(&lib), snapshot(&Library::load(&inputs, &Options::default())));
         assert!(!index::index_path(cache.path(), &[dir.path().into()]).exists());
+    }
+
+    #[test]
+    fn stored_analyses_come_back_with_the_library_only_from_this_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        many(dir.path(), 80);
+        let inputs = [Input::Path(dir.path().into())];
+        let opts = Options::default();
+        let mut lib = Library::load_indexed(&inputs, &opts, cache.path());
+        assert!(lib.take_analyses().iter().all(Option::is_none), "none stored yet");
+        let path = lib.index_path().unwrap().to_owned();
+        let current = index::CachedAnalysis::of(&[]);
+        let store = |a: &index::CachedAnalysis| {
+            let m: HashMap<String, index::CachedAnalysis> =
+                (0..lib.len()).map(|i| (lib.content_hash(i).unwrap().to_owned(), a.clone())).collect();
+            index::store_analyses(&path, &m).unwrap()
+        };
+        assert_eq!(store(&current), lib.len());
+        let mut again = Library::load_indexed(&inputs, &opts, cache.path());
+        assert_eq!(snapshot(&again), snapshot(&lib));
+        assert!(again.take_analyses().iter().all(|a| a.as_ref() == Some(&current)));
+        // Stored by another build of the cleaner or tagger: not used.
+        let foreign = index::CachedAnalysis { key: current.key ^ 1, entities: vec![] };
+        assert_eq!(store(&foreign), lib.len());
+        let mut other = Library::load_indexed(&inputs, &opts, cache.path());
+        assert!(other.take_analyses().iter().all(Option::is_none));
     }
 }

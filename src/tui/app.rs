@@ -2,7 +2,7 @@
 //! action)`. No terminal here: tests drive it with actions and read the
 //! state back. Every call into the core sits in one place ([`analyse`]
 //! cleans and tags an article, [`App::refilter`] ranks titles,
-//! [`summarise`] gives the background worker each article's entity names).
+//! [`summarise`] is the background worker's analysis of one article).
 //! Background work is asked for with an [`Effect`] and its results come
 //! back as actions ([`Action::Analysed`], [`Action::Filtered`]) on the same
 //! channel as the keys.
@@ -15,6 +15,7 @@ use ratatui::layout::{Position, Rect};
 use crate::core::clean::{clean, Cleaned};
 use crate::core::entities::{entities, Entity, Kind};
 use crate::core::filter::{fold, FilterResult, FilterWorker, Filterer, Query, TitleBuf};
+use crate::core::index::CachedAnalysis;
 use crate::core::library::Library;
 use crate::core::state::State;
 
@@ -71,9 +72,10 @@ pub enum Action {
         x: u16,
         y: u16,
     },
-    /// Articles analysed in the background: each one's folded entity
-    /// names (see [`summarise`]), feeding the library's entity index.
-    Analysed(Vec<(usize, Vec<String>)>),
+    /// Articles analysed in the background (see [`summarise`]): they feed
+    /// the library's entity index and, within a memory budget, are kept so
+    /// that opening them does no work.
+    Analysed(Vec<(usize, Arc<Analysis>)>),
     /// The filter worker's answer to [`Effect::Filter`]; dropped unless its
     /// generation is the newest query's.
     Filtered(FilterResult),
@@ -97,7 +99,8 @@ pub enum Mode {
 pub enum Effect {
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
-    /// Analyse every article on one low-priority worker thread with
+    /// Analyse every article not yet analysed ([`App::analysed_flags`]:
+    /// the index held the others) on one low-priority worker thread with
     /// [`summarise`], sending the results back in batches as
     /// [`Action::Analysed`]. Asked for once, at start.
     AnalyseLibrary,
@@ -118,7 +121,7 @@ pub struct Options {
 }
 
 /// The core's view of one article, computed once.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Analysis {
     pub cleaned: Cleaned,
     pub body: String,
@@ -133,6 +136,14 @@ pub struct Analysis {
 impl Analysis {
     pub fn minutes(&self) -> usize {
         self.words.div_ceil(230).max(1)
+    }
+
+    /// About how many bytes it holds (for the memory budget).
+    pub fn weight(&self) -> usize {
+        512 + self.body.len()
+            + self.cleaned.blocks.iter().map(|b| b.text.len() + 64).sum::<usize>()
+            + self.entities.iter().map(|e| 64 + e.name.len() + e.spans.len() * 16).sum::<usize>()
+            + self.order.len() * 8
     }
 }
 
@@ -176,9 +187,11 @@ pub struct Wrapped {
 
 /// Wrapped articles kept for going back and forth (J/K, resizes).
 const WRAP_CACHE: usize = 32;
-/// Analysed articles kept (the bodies of the rest stay on disk): moving
-/// through a large list analyses each article previewed.
-const ANALYSIS_CACHE: usize = 64;
+/// About how many bytes of analysed articles are kept in memory (see
+/// [`Analysis::weight`]): past it, those farthest from the open article in
+/// the library go first. An article analysed before and let go, or stored
+/// in the on-disk index, is cleaned again when opened, not tagged again.
+pub const ANALYSIS_BUDGET: usize = 96 << 20;
 
 pub struct App {
     /// Shared with background work.
@@ -213,7 +226,16 @@ pub struct App {
     before_filter: Option<usize>,
     // The reader.
     pub open: Option<usize>,
-    cache: HashMap<usize, Analysis>,
+    cache: HashMap<usize, Arc<Analysis>>,
+    /// What [`App::cache`] holds, by [`Analysis::weight`], and its budget.
+    cache_bytes: usize,
+    pub analysis_budget: usize,
+    /// The entities of every analysed article, by article (from the
+    /// on-disk index, or analysed in this run).
+    stored: Vec<Option<CachedAnalysis>>,
+    /// Analyses computed in this run and not yet written to the index, by
+    /// content hash.
+    unsaved: HashMap<String, CachedAnalysis>,
     pub wrapped: Wrapped,
     wrap_cache: HashMap<(usize, u16, bool), Arc<Vec<WLine>>>,
     pub scroll: usize,
@@ -229,8 +251,6 @@ pub struct App {
     /// Which articles the index covers, and how many.
     analysed: Vec<bool>,
     pub analysed_count: usize,
-    /// The entity whose articles to list when the index is complete.
-    pub pending_entity: Option<String>,
     // The rest.
     pub help_scroll: usize,
     /// Articles of the library not marked read (recounted on changes).
@@ -256,7 +276,8 @@ fn panel_order(ents: &[Entity]) -> Vec<usize> {
 }
 
 impl App {
-    pub fn new(lib: Library, state: State, opts: Options) -> Self {
+    pub fn new(mut lib: Library, state: State, opts: Options) -> Self {
+        let stored = lib.take_analyses();
         let visible = (0..lib.len()).collect();
         let analysed = vec![false; lib.len()];
         let mut app = App {
@@ -282,6 +303,10 @@ impl App {
             before_filter: None,
             open: None,
             cache: HashMap::new(),
+            cache_bytes: 0,
+            analysis_budget: ANALYSIS_BUDGET,
+            stored: Vec::new(),
+            unsaved: HashMap::new(),
             wrapped: Wrapped::default(),
             wrap_cache: HashMap::new(),
             scroll: 0,
@@ -293,7 +318,6 @@ impl App {
             index: EntityIndex::new(),
             analysed: Vec::new(),
             analysed_count: 0,
-            pending_entity: None,
             help_scroll: 0,
             unread: 0,
             message: None,
@@ -302,6 +326,14 @@ impl App {
             quit: false,
         };
         app.analysed = analysed;
+        // What the on-disk index knew: those articles are analysed already.
+        for (i, c) in stored.iter().enumerate() {
+            if let Some(c) = c {
+                let names = folded_names(c.entities.iter().map(|e| e.name.as_str()));
+                app.add_to_index(i, names);
+            }
+        }
+        app.stored = stored;
         if let Some(p) = app.state.problems.first() {
             app.message = Some(p.clone());
         } else if !app.lib.problems.is_empty() {
@@ -318,21 +350,72 @@ impl App {
 
     // ----- core calls, one place each -----
 
-    /// Cleans and tags article `i`, once (at once when it is opened before
-    /// the background worker got to it; its entities join the index).
+    /// The analysis of article `i`: kept from before (no work), or made
+    /// now: cleaned with its stored entities when it was analysed before
+    /// (in this run or one the index remembers), else cleaned and tagged
+    /// (its entities join the index).
     pub fn analysis(&mut self, i: usize) -> &Analysis {
         if !self.cache.contains_key(&i) {
-            let a = analyse(&self.lib, i);
-            let names = entity_names(&a);
-            if self.cache.len() >= ANALYSIS_CACHE {
-                // Keep the open article: the reader draws from it.
-                let open = self.open;
-                self.cache.retain(|k, _| Some(*k) == open);
-            }
-            self.cache.insert(i, a);
-            self.add_to_index(i, names);
+            let a = match self.stored.get(i).and_then(Option::as_ref) {
+                Some(c) => analyse_with_entities(&self.lib, i, c.entities()),
+                None => analyse(&self.lib, i),
+            };
+            self.keep(i, Arc::new(a));
         }
         &self.cache[&i]
+    }
+
+    /// Takes in a new analysis of article `i`: the entity index, the
+    /// entities to store, and the in-memory cache within its budget.
+    fn keep(&mut self, i: usize, a: Arc<Analysis>) {
+        if self.cache.contains_key(&i) {
+            return;
+        }
+        if self.stored.get(i).is_some_and(Option::is_none) && a.error.is_none() {
+            let c = CachedAnalysis::of(&a.entities);
+            if let Some(h) = self.lib.content_hash(i) {
+                self.unsaved.insert(h.to_owned(), c.clone());
+            }
+            self.stored[i] = Some(c);
+        }
+        self.add_to_index(i, entity_names(&a));
+        self.cache_bytes += a.weight();
+        self.cache.insert(i, a);
+        if self.cache_bytes > self.analysis_budget {
+            self.trim_cache();
+        }
+    }
+
+    /// Lets go of the analyses farthest from the open (else the selected)
+    /// article until the cache is down to three quarters of its budget.
+    fn trim_cache(&mut self) {
+        let anchor = self.open.or(self.selected()).unwrap_or(0);
+        let mut keys: Vec<usize> = self.cache.keys().copied().filter(|&k| Some(k) != self.open).collect();
+        keys.sort_unstable_by_key(|&k| std::cmp::Reverse(k.abs_diff(anchor)));
+        for k in keys {
+            if self.cache_bytes <= self.analysis_budget / 4 * 3 {
+                break;
+            }
+            if let Some(a) = self.cache.remove(&k) {
+                self.cache_bytes -= a.weight();
+            }
+        }
+    }
+
+    /// Which articles are analysed (the background worker skips them).
+    pub fn analysed_flags(&self) -> &[bool] {
+        &self.analysed
+    }
+
+    /// Analyses made in this run that the on-disk index does not have yet
+    /// (by content hash), taken out: the run loop writes them back.
+    pub fn take_unsaved(&mut self) -> HashMap<String, CachedAnalysis> {
+        std::mem::take(&mut self.unsaved)
+    }
+
+    /// How many analyses made in this run wait to be written to the index.
+    pub fn unsaved(&self) -> usize {
+        self.unsaved.len()
     }
 
     /// Adds one analysed article's entities to the library index.
@@ -352,15 +435,15 @@ impl App {
         (self.analysed_count < self.lib.len()).then_some((self.analysed_count, self.lib.len()))
     }
 
-    fn analysed_batch(&mut self, batch: Vec<(usize, Vec<String>)>) {
-        for (i, names) in batch {
-            self.add_to_index(i, names);
+    fn analysed_batch(&mut self, batch: Vec<(usize, Arc<Analysis>)>) {
+        for (i, a) in batch {
+            self.keep(i, a);
         }
-        if self.progress().is_none() {
-            if let Some(name) = self.pending_entity.take() {
-                self.apply_entity_filter(&name);
-            }
+        // What the batch added far from the reader goes first.
+        if self.cache_bytes > self.analysis_budget / 4 * 3 {
+            self.trim_cache();
         }
+        self.refresh_entity_filter();
     }
 
     /// How many analysed articles are held in memory.
@@ -368,9 +451,19 @@ impl App {
         self.cache.len()
     }
 
+    /// About how many bytes they take (see [`Analysis::weight`]).
+    pub fn cached_bytes(&self) -> usize {
+        self.cache_bytes
+    }
+
+    /// True when article `i`'s analysis is in memory (opening it does no work).
+    pub fn is_cached(&self, i: usize) -> bool {
+        self.cache.contains_key(&i)
+    }
+
     /// The analysis of the open article, when there is one.
     pub fn current(&self) -> Option<&Analysis> {
-        self.open.and_then(|i| self.cache.get(&i))
+        self.open.and_then(|i| self.cache.get(&i)).map(|a| &**a)
     }
 
     /// Asks the filter worker to rank the titles for the typed query; the
@@ -739,32 +832,64 @@ impl App {
         self.search.as_ref().is_some_and(|s| !s.matches.is_empty()) || (self.ent_active && self.selected_entity().is_some())
     }
 
-    /// Lists the articles that mention the selected entity: now if the
-    /// background analysis has covered the library, else when it has.
+    /// Lists the articles that mention the selected entity: at once, over
+    /// the articles analysed so far; the list grows as the background
+    /// analysis goes on (see [`App::refresh_entity_filter`]).
     fn filter_by_entity(&mut self) {
         let Some(e) = self.selected_entity() else { return };
         let name = e.name.clone();
-        if self.progress().is_none() {
-            return self.apply_entity_filter(&name);
+        self.apply_entity_filter(&name);
+    }
+
+    /// The articles analysed so far that mention `name`, in library order.
+    fn entity_hits(&self, name: &str) -> Vec<usize> {
+        let mut hits = self.index.get(&fold(name)).cloned().unwrap_or_default();
+        hits.sort_unstable();
+        hits
+    }
+
+    fn entity_message(&self, name: &str) -> String {
+        let n = self.visible.len();
+        let s = if n == 1 { "" } else { "s" };
+        match self.progress() {
+            Some((done, all)) => format!("{n} article{s} mention {name} so far · {done} of {all} analysed (Esc shows all)"),
+            None => format!("{n} article{s} mention {name} (Esc shows all)"),
         }
-        self.message = Some(format!("finding the articles that mention {name}… (Esc cancels)"));
-        self.pending_entity = Some(name);
     }
 
     fn apply_entity_filter(&mut self, name: &str) {
-        let mut hits = self.index.get(&fold(name)).cloned().unwrap_or_default();
-        hits.sort_unstable();
         let keep = self.open;
         self.cancel_filter();
-        self.visible = hits;
+        self.visible = self.entity_hits(name);
         self.list_filter = ListFilter::Entity { name: name.to_owned() };
         self.list_sel = keep.and_then(|o| self.visible.iter().position(|&v| v == o)).unwrap_or(0);
         self.fix_list_offset();
         self.focus = if self.pane_visible(Focus::List) { Focus::List } else { self.focus };
         self.overlay = false;
         self.fix_focus();
-        let n = self.visible.len();
-        self.message = Some(format!("{n} article{} mention {name} (Esc shows all)", if n == 1 { "" } else { "s" }));
+        self.message = Some(self.entity_message(name));
+    }
+
+    /// After more articles were analysed: the entity filter's list takes in
+    /// the new ones, the selected article staying selected, and its count
+    /// in the status line moves on (unless the user has seen another
+    /// message since).
+    fn refresh_entity_filter(&mut self) {
+        let ListFilter::Entity { name } = &self.list_filter else { return };
+        let name = name.clone();
+        let hits = self.entity_hits(&name);
+        if hits.len() != self.visible.len() {
+            let keep = self.selected();
+            self.visible = hits;
+            self.list_sel = keep.and_then(|o| self.visible.iter().position(|&v| v == o)).unwrap_or(0);
+            self.fix_list_offset();
+            if self.selected() != keep {
+                self.preview_selected();
+            }
+        }
+        if self.message.as_deref().is_some_and(|m| m.contains(&format!(" mention {name}"))) {
+            self.message = Some(self.entity_message(&name));
+        }
     }
 
     fn clear_list_filter(&mut self) {
@@ -810,11 +935,21 @@ impl App {
 
 /// The core's work on one article: clean, then tag the cleaned body.
 pub fn analyse(lib: &Library, i: usize) -> Analysis {
+    analysed(lib, i, None)
+}
+
+/// [`analyse`] for an article whose entities are known (the same cleaner
+/// and tagger found them before, see [`CachedAnalysis`]): cleaned only.
+pub fn analyse_with_entities(lib: &Library, i: usize, ents: Vec<Entity>) -> Analysis {
+    analysed(lib, i, Some(ents))
+}
+
+fn analysed(lib: &Library, i: usize, known: Option<Vec<Entity>>) -> Analysis {
     match lib.document(i) {
         Ok(doc) => {
             let cleaned = clean(doc, &lib.articles[i].meta);
             let body = cleaned.body_text();
-            let ents = entities(&body);
+            let ents = known.unwrap_or_else(|| entities(&body));
             let words = body.split_whitespace().count();
             Analysis { order: panel_order(&ents), cleaned, words, entities: ents, body, error: None }
         }
@@ -834,17 +969,20 @@ pub fn filter_worker(lib: &Library, on_result: impl FnMut(FilterResult) + Send +
 /// An article's entity names, case-folded, each once: what the library's
 /// entity index keeps of an analysis.
 fn entity_names(a: &Analysis) -> Vec<String> {
-    let mut names: Vec<String> = a.entities.iter().map(|e| fold(&e.name)).collect();
+    folded_names(a.entities.iter().map(|e| e.name.as_str()))
+}
+
+fn folded_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut names: Vec<String> = names.map(fold).collect();
     names.sort_unstable();
     names.dedup();
     names
 }
 
-/// The background worker's work on article `i`: [`analyse`], keeping only
-/// what the index needs (the full analysis is redone when the article is
-/// opened, so a large library's bodies are not all held in memory).
-pub fn summarise(lib: &Library, i: usize) -> Vec<String> {
-    entity_names(&analyse(lib, i))
+/// The background worker's work on article `i`: [`analyse`], shared (the
+/// app keeps it within [`ANALYSIS_BUDGET`], and its entities always).
+pub fn summarise(lib: &Library, i: usize) -> Arc<Analysis> {
+    Arc::new(analyse(lib, i))
 }
 
 /// Every occurrence of `query` in `body`, case folded, as code-point ranges.
@@ -1164,9 +1302,7 @@ fn search_query(app: &App) -> String {
 }
 
 fn back(app: &mut App) {
-    if let Some(name) = app.pending_entity.take() {
-        app.message = Some(format!("stopped waiting for the articles that mention {name}"));
-    } else if app.overlay {
+    if app.overlay {
         app.overlay = false;
         app.fix_focus();
     } else if app.ent_active {

@@ -183,6 +183,7 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
     if outcome.is_ok() {
         // After a panic the hook has restored the terminal already.
         restore(mouse);
+        store_analyses(&mut app, true);
     }
     let outcome = match outcome {
         Ok(o) => o,
@@ -221,17 +222,22 @@ fn debug_panic(ev: &Event) {
 /// progress redraws the screen).
 const ANALYSIS_BATCH: std::time::Duration = std::time::Duration::from_millis(100);
 
-/// Cleans and tags every article on one low-priority thread, sending the
-/// entity names back in batches. Articles the reader opens are analysed at
-/// once by the app; this only fills the library's entity index.
-fn analyse_in_background(lib: std::sync::Arc<Library>, tx: mpsc::Sender<Msg>) {
+/// How often analyses made in this run are written to the on-disk index
+/// while the reader runs (they are also written at exit).
+const STORE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Cleans and tags every article not analysed yet (`done`: the index had
+/// the others) on one low-priority thread, sending the analyses back in
+/// batches. Articles the reader opens first are analysed at once by the app.
+fn analyse_in_background(lib: std::sync::Arc<Library>, done: Vec<bool>, tx: mpsc::Sender<Msg>) {
     let spawned = std::thread::Builder::new().name("byline-analyse".into()).spawn(move || {
         lower_priority();
         let mut batch = Vec::new();
         let mut last = std::time::Instant::now();
-        for i in 0..lib.len() {
+        let todo: Vec<usize> = (0..lib.len()).filter(|&i| !done.get(i).copied().unwrap_or(false)).collect();
+        for (n, &i) in todo.iter().enumerate() {
             batch.push((i, app::summarise(&lib, i)));
-            if last.elapsed() >= ANALYSIS_BATCH || i + 1 == lib.len() {
+            if last.elapsed() >= ANALYSIS_BATCH || n + 1 == todo.len() {
                 if tx.send(Msg::Background(Action::Analysed(std::mem::take(&mut batch)))).is_err() {
                     return;
                 }
@@ -241,6 +247,24 @@ fn analyse_in_background(lib: std::sync::Arc<Library>, tx: mpsc::Sender<Msg>) {
     });
     // Without the thread the index stays partial; reading goes on.
     drop(spawned);
+}
+
+/// Writes the analyses made in this run to the library's on-disk index
+/// (none without one); `wait` does it on this thread, else on another.
+fn store_analyses(app: &mut App, wait: bool) {
+    let Some(path) = app.lib.index_path().map(|p| p.to_owned()) else { return };
+    if app.unsaved() == 0 {
+        return;
+    }
+    let unsaved = app.take_unsaved();
+    let work = move || {
+        let _ = crate::core::index::store_analyses(&path, &unsaved);
+    };
+    if wait {
+        work();
+    } else {
+        let _ = std::thread::Builder::new().name("byline-store".into()).spawn(work);
+    }
 }
 
 /// Makes the calling thread yield to the interface (Linux keeps a nice
@@ -263,6 +287,7 @@ fn event_loop(
 ) -> Result<Option<i32>> {
     let mut save_failed = false;
     let mut dirty = true;
+    let mut stored_at = std::time::Instant::now();
     let mut filter = FilterLink::default();
     loop {
         if dirty {
@@ -303,7 +328,7 @@ fn event_loop(
             }
             next = rx.try_recv().ok();
         }
-        for effect in app.effects.drain(..) {
+        for effect in std::mem::take(&mut app.effects) {
             match effect {
                 app::Effect::Copy(text) => {
                     let mut out = std::io::stdout();
@@ -311,8 +336,12 @@ fn event_loop(
                     out.flush()?;
                 }
                 app::Effect::Filter { generation, query } => filter.ask(generation, query),
-                app::Effect::AnalyseLibrary => analyse_in_background(app.lib.clone(), work_tx.clone()),
+                app::Effect::AnalyseLibrary => analyse_in_background(app.lib.clone(), app.analysed_flags().to_vec(), work_tx.clone()),
             }
+        }
+        if stored_at.elapsed() >= STORE_EVERY && app.unsaved() > 0 {
+            store_analyses(app, false);
+            stored_at = std::time::Instant::now();
         }
         if app.state.is_dirty() && !save_failed {
             if let Err(e) = app.state.save() {

@@ -93,6 +93,37 @@ fn sigkill_during_saves_never_tears_or_loses_the_state() {
     }
     // The kills landed while saves were happening, not only before the first.
     assert!(grew > trials / 4, "only {grew} of {trials} trials saved anything");
+    // Each load removed what a killed save left behind.
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_start_removes_temporary_files_of_dead_savers_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    // A process that has exited, and one that is running.
+    let mut dead = Command::new("true").spawn().unwrap();
+    dead.wait().unwrap();
+    let mut live = Command::new("sleep").arg("30").spawn().unwrap();
+    let stale = dir.path().join(format!(".state.json.{}.tmp", dead.id()));
+    let busy = dir.path().join(format!(".state.json.{}.tmp", live.id()));
+    let other = dir.path().join(format!(".other.json.{}.tmp", dead.id()));
+    for f in [&stale, &busy, &other] {
+        std::fs::write(f, "{\"version\": 1, \"arti").unwrap();
+    }
+    let s = State::load(path.clone());
+    assert!(s.problems.is_empty(), "{:?}", s.problems);
+    assert!(!stale.exists(), "a dead saver's temporary file is removed");
+    assert!(busy.exists(), "a running saver's file is left alone");
+    assert!(other.exists(), "another file's temporaries are not ours");
+    live.kill().unwrap();
+    live.wait().unwrap();
 }
 
 #[test]

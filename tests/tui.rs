@@ -900,3 +900,23 @@ fn a_second_start_takes_entities_from_the_index_and_analyses_only_changed_files(
     assert!(a5.entities.iter().any(|e| e.name == "Paris"), "the changed file is analysed anew");
     assert_eq!(app.take_unsaved().len(), 1);
 }
+
+#[test]
+fn at_80x24_the_status_hints_fit_whole_in_every_pane() {
+    let mut app = fixtures(80, 24);
+    for keys in ["", "<enter>", "<esc><tab><tab>", "?"] {
+        press(&mut app, keys);
+        let s = screen(&app);
+        let status = s.lines().last().unwrap().trim_matches('"').to_owned();
+        assert!(!status.contains('…'), "{keys:?}: {status:?}");
+        assert!(status.contains("? help") || status.contains("Esc close"), "{keys:?}: {status:?}");
+        // Only whole hints: each piece is one the mode lists.
+        for piece in status.trim_end().split(" · ") {
+            assert!(piece.len() > 2 && !piece.ends_with(' '), "{keys:?}: {piece:?} in {status:?}");
+        }
+    }
+    // The reader's hints no longer end in a cut "? he…".
+    press(&mut app, "<esc><esc><enter>");
+    let status = screen(&app).lines().last().unwrap().trim_matches('"').trim_end().to_owned();
+    assert!(status.starts_with("j/k scroll") && status.ends_with("? help"), "{status:?}");
+}

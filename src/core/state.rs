@@ -111,6 +111,7 @@ impl State {
     /// corrupt one is moved aside and reported; an unreadable one is
     /// reported and left alone (this run will not save over it).
     pub fn load(path: PathBuf) -> Self {
+        remove_stale_temporaries(&path);
         let mut s = State { path: Some(path.clone()), ..State::default() };
         match read_file(&path) {
             Loaded::Missing => {}
@@ -238,6 +239,39 @@ fn lock_beside(path: &Path) -> Option<std::fs::File> {
 fn corrupt_name(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "state.json".into());
     path.with_file_name(format!("{name}.corrupt-{}", now_ms() / 1000))
+}
+
+/// Removes the temporary files (`.<name>.<pid>.tmp`) that a save killed
+/// between writing and renaming left beside `path`, when the process that
+/// wrote them is gone. A live writer's file (or one whose writer cannot be
+/// checked on this system) is left alone.
+fn remove_stale_temporaries(path: &Path) {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else { return };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let file = file.to_string_lossy();
+        let pid = file.strip_prefix(&prefix).and_then(|r| r.strip_suffix(".tmp")).and_then(|p| p.parse::<u32>().ok());
+        if let Some(pid) = pid {
+            if pid != std::process::id() && !process_alive(pid) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// Whether process `pid` exists (true when it cannot be told).
+fn process_alive(pid: u32) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        Path::new("/proc").join(pid.to_string()).exists()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = pid;
+        true
+    }
 }
 
 fn write_atomic(path: &Path, file: &File) -> std::io::Result<()> {

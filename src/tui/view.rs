@@ -292,15 +292,47 @@ fn entities(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
 }
 
 /// The hints that matter now.
-fn hints(app: &App) -> &'static str {
+/// The key hints of the current mode, in the order shown, each with its
+/// rank: when the line is too narrow, the highest ranks are dropped first
+/// (rank 0, the way to the help, stays).
+fn hints(app: &App) -> &'static [(&'static str, u8)] {
     match (app.mode, app.focus) {
-        (Mode::Filter, _) => "type to filter · ↑↓ select · Enter open · Esc all",
-        (Mode::Search, _) => "type to search · Enter keep · Esc cancel",
-        (Mode::Help, _) => "j/k scroll · Esc close",
-        (_, Focus::List) => "j/k move · Enter open · / filter · m read · e entities · z zen · ? help · q quit",
-        (_, Focus::Reader) if app.has_highlights() => "n/N next/prev match · Esc clear · J/K article · ? help",
-        (_, Focus::Reader) => "j/k scroll · space/b page · J/K article · / search · x removed · y/Y copy · ? help",
-        (_, Focus::Entities) => "j/k select · n/N mentions · Enter articles with it · Esc clear · ? help",
+        (Mode::Filter, _) => &[("type to filter", 1), ("↑↓ select", 2), ("Enter open", 0), ("Esc all", 0)],
+        (Mode::Search, _) => &[("type to search", 1), ("Enter keep", 0), ("Esc cancel", 0)],
+        (Mode::Help, _) => &[("j/k scroll", 1), ("Esc close", 0)],
+        (_, Focus::List) => &[
+            ("j/k move", 1),
+            ("Enter open", 1),
+            ("/ filter", 2),
+            ("m read", 4),
+            ("e entities", 3),
+            ("z zen", 5),
+            ("? help", 0),
+            ("q quit", 2),
+        ],
+        (_, Focus::Reader) if app.has_highlights() => &[("n/N next/prev match", 1), ("Esc clear", 1), ("J/K article", 2), ("? help", 0)],
+        (_, Focus::Reader) => {
+            &[("j/k scroll", 1), ("space/b page", 3), ("J/K article", 2), ("/ search", 2), ("x removed", 4), ("y/Y copy", 5), ("? help", 0)]
+        }
+        (_, Focus::Entities) => &[("j/k select", 1), ("n/N mentions", 2), ("Enter articles with it", 1), ("Esc clear", 3), ("? help", 0)],
+    }
+}
+
+/// The hints joined with " · ", dropping the highest-ranked (least
+/// needed) ones until the line fits in `width` cells; never a cut hint.
+fn fit_hints(hints: &[(&str, u8)], width: usize) -> String {
+    let mut keep: Vec<bool> = vec![true; hints.len()];
+    loop {
+        let line = hints.iter().zip(&keep).filter(|(_, k)| **k).map(|(h, _)| h.0).collect::<Vec<_>>().join(" · ");
+        if Span::raw(line.as_str()).width() <= width {
+            return line;
+        }
+        // The least needed hint still shown; among equals, the rightmost.
+        let drop = hints.iter().enumerate().filter(|(i, _)| keep[*i]).max_by_key(|(i, h)| (h.1, *i)).map(|(i, _)| i);
+        match drop {
+            Some(i) if keep.iter().filter(|k| **k).count() > 1 => keep[i] = false,
+            _ => return line,
+        }
     }
 }
 
@@ -318,7 +350,7 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
         }
         _ => match &app.message {
             Some(m) => (Line::styled(sanitize_line(m), t.message()), false),
-            None => (Line::from(hints(app)), false),
+            None => (Line::default(), false),
         },
     };
     // The right end: a count while typing, else the background analysis.
@@ -331,8 +363,15 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
         },
         _ => app.progress().map(|(done, all)| format!(" analysing {done}/{all} {} ", progress_bar(done, all, 8))).unwrap_or_default(),
     };
-    let width = line.width() as u16;
     let rw = Span::raw(right.as_str()).width() as u16;
+    let line = if !matches!(app.mode, Mode::Filter | Mode::Search) && app.message.is_none() {
+        // Room for the hints: beside the progress when it shows.
+        let room = if rw > 0 && rw < r.width { r.width - rw } else { r.width };
+        Line::from(fit_hints(hints(app), room as usize))
+    } else {
+        line
+    };
+    let width = line.width() as u16;
     if rw > 0 && app.mode == Mode::Normal && rw < r.width {
         // Progress is kept in view; the hints give way.
         buf.set_line(r.x, r.y, &line, r.width - rw);
@@ -378,7 +417,16 @@ fn help(app: &App, buf: &mut Buffer, area: Rect, t: &Theme) {
 
 #[cfg(test)]
 mod tests {
-    use super::progress_bar;
+    use super::{fit_hints, progress_bar};
+
+    #[test]
+    fn hints_that_do_not_fit_are_dropped_whole_least_needed_first() {
+        let h = [("j/k scroll", 1), ("space/b page", 3), ("y/Y copy", 5), ("? help", 0)];
+        assert_eq!(fit_hints(&h, 80), "j/k scroll · space/b page · y/Y copy · ? help");
+        assert_eq!(fit_hints(&h, 40), "j/k scroll · space/b page · ? help");
+        assert_eq!(fit_hints(&h, 25), "j/k scroll · ? help");
+        assert_eq!(fit_hints(&h, 8), "? help", "the way to the help stays");
+    }
 
     #[test]
     fn the_progress_bar_fills_in_eighths() {

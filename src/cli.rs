@@ -124,6 +124,105 @@ pub fn load_library_streaming(
     Library::load_streaming(&inputs, &opts, dir.as_deref(), on_batch)
 }
 
+/// A count and a bar on standard error while a command loads or analyses a
+/// library, only when standard error is a terminal (never in pipes, files
+/// or tests), redrawn at most every 100 ms and erased at the end. When
+/// standard output is a terminal too, [`Progress::before_output`] erases
+/// the bar before output is written, and a later tick draws it again below.
+pub struct Progress {
+    on: bool,
+    drawn: bool,
+    last: Option<std::time::Instant>,
+    /// Standard output shares the screen.
+    tty_out: bool,
+}
+
+impl Progress {
+    /// A bar, when standard error is a terminal.
+    pub fn new() -> Progress {
+        use std::io::IsTerminal;
+        Progress { on: io::stderr().is_terminal(), drawn: false, last: None, tty_out: io::stdout().is_terminal() }
+    }
+
+    /// Erases the bar if standard output is about to write on the same screen.
+    pub fn before_output(&mut self) {
+        if self.tty_out {
+            self.pause();
+        }
+    }
+
+    /// `what done/total ▕████    ▏`, drawn if 100 ms went by since the last.
+    pub fn tick(&mut self, what: &str, done: usize, total: usize) {
+        if !self.on || self.last.is_some_and(|t| t.elapsed() < std::time::Duration::from_millis(100)) {
+            return;
+        }
+        self.last = Some(std::time::Instant::now());
+        let line = progress_line(what, done, total);
+        let mut err = io::stderr().lock();
+        let _ = write!(err, "\r\x1b[K{line}");
+        let _ = err.flush();
+        self.drawn = true;
+    }
+
+    /// Erases the bar (before output, and at the end).
+    pub fn pause(&mut self) {
+        if self.drawn {
+            let mut err = io::stderr().lock();
+            let _ = write!(err, "\r\x1b[K");
+            let _ = err.flush();
+            self.drawn = false;
+        }
+    }
+}
+
+impl Default for Progress {
+    fn default() -> Self {
+        Progress::new()
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.pause();
+    }
+}
+
+/// `what done/total ▕████    ▏` (20 cells, filled in eighths).
+pub fn progress_line(what: &str, done: usize, total: usize) -> String {
+    const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+    const CELLS: usize = 20;
+    let eighths = (done.min(total) * CELLS * 8).checked_div(total).unwrap_or(0);
+    let bar: String = (0..CELLS)
+        .map(|c| {
+            let e = eighths.saturating_sub(c * 8).min(8);
+            if e == 8 {
+                '█'
+            } else {
+                PARTS[e]
+            }
+        })
+        .collect();
+    format!("byline: {what} {done}/{total} ▕{bar}▏")
+}
+
+/// [`load_library_streaming`] with a loading bar on standard error (see
+/// [`Progress`]); `on_batch` runs with the bar erased.
+pub fn load_library_progress(
+    paths: &[String],
+    max_size_mib: u64,
+    progress: &mut Progress,
+    on_batch: &mut dyn FnMut(&Library, std::ops::Range<usize>) -> ControlFlow<()>,
+) -> Library {
+    let lib = load_library_streaming(paths, max_size_mib, &mut |lib, range| {
+        progress.before_output();
+        let flow = on_batch(lib, range);
+        progress.tick("loading files", lib.files_done, lib.files_found);
+        flow
+    });
+    progress.pause();
+    lib
+}
+
 /// How many problems a command other than `check` prints before it sums
 /// up the rest (a folder of 100,000 empty files must not bury the output).
 const MAX_REPORTED: usize = 20;
@@ -164,7 +263,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
     let max = cli.max_size;
     match cli.command {
         None => {
-            let lib = load_library(&cli.paths, max);
+            let lib = load_library_progress(&cli.paths, max, &mut Progress::new(), &mut |_, _| ControlFlow::Continue(()));
             if lib.is_empty() {
                 report(&lib.problems);
                 bail!("no articles to read");
@@ -181,7 +280,8 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
         Some(Command::List { paths, json }) if !json && !paths.is_empty() => {
             // Each row is printed as soon as it is known, in order.
             let mut failed = None;
-            let lib = load_library_streaming(&paths, max, &mut |lib, range| {
+            let mut progress = Progress::new();
+            let lib = load_library_progress(&paths, max, &mut progress, &mut |lib, range| {
                 let result = lib.articles[range].iter().try_for_each(|a| print_row(a, out)).and_then(|_| out.flush());
                 match result {
                     Ok(()) => ControlFlow::Continue(()),
@@ -197,7 +297,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
             Ok(outcome(&lib.problems))
         }
         Some(Command::List { paths, json }) => {
-            let lib = load_library(&paths, max);
+            let lib = load_library_progress(&paths, max, &mut Progress::new(), &mut |_, _| ControlFlow::Continue(()));
             print_list(&lib, out, json)?;
             Ok(outcome(&lib.problems))
         }
@@ -229,7 +329,12 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
             Ok(outcome(&lib.problems))
         }
         Some(Command::Clean { file, explain, json, features }) => {
-            let lib = load_library(std::slice::from_ref(&file), max);
+            let mut progress = Progress::new();
+            let lib = load_library_progress(std::slice::from_ref(&file), max, &mut progress, &mut |_, _| ControlFlow::Continue(()));
+            let tty_out = {
+                use std::io::IsTerminal;
+                io::stdout().is_terminal()
+            };
             if lib.is_empty() {
                 report(&lib.problems);
                 bail!("{}: no article to clean", sanitize_line(&file));
@@ -245,13 +350,22 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
             }
             // Lines that recur across the articles of one source.
             let repeats = if lib.len() > 2 {
-                let docs = (0..lib.len()).map(|i| lib.document(i).map(|d| (d, &lib.articles[i].meta))).collect::<Result<Vec<_>, _>>()?;
+                let docs = (0..lib.len())
+                    .map(|i| {
+                        progress.tick("reading articles", i, lib.len());
+                        lib.document(i).map(|d| (d, &lib.articles[i].meta))
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
                 Repeats::from_library(docs)
             } else {
                 Repeats::default()
             };
             for i in 0..lib.len() {
+                if lib.len() > 1 {
+                    progress.tick("cleaning articles", i, lib.len());
+                }
                 let cleaned = clean_with(lib.document(i)?, &lib.articles[i].meta, &repeats);
+                progress.before_output();
                 if i > 0 {
                     writeln!(out)?;
                 }
@@ -266,7 +380,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
                 } else {
                     writeln!(out, "{}", cleaned.body_text())?;
                 }
+                if tty_out {
+                    out.flush()?;
+                }
             }
+            progress.pause();
             Ok(outcome(&lib.problems))
         }
         Some(Command::Filter { query, titles, paths, json }) => {
@@ -324,7 +442,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
             Ok(0)
         }
         Some(Command::Check { paths }) => {
-            let lib = load_library(&paths, max);
+            let lib = load_library_progress(&paths, max, &mut Progress::new(), &mut |_, _| ControlFlow::Continue(()));
             for p in &lib.problems {
                 writeln!(out, "{p}")?;
             }
@@ -336,7 +454,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
 
 /// The article `id` names in the library of `paths`, or the file `id`.
 fn find_article(id: &str, paths: &[String], max: u64) -> Result<(Library, usize)> {
-    let lib = load_library(paths, max);
+    let lib = load_library_progress(paths, max, &mut Progress::new(), &mut |_, _| ControlFlow::Continue(()));
     if let Some(i) = lib.find(id) {
         return Ok((lib, i));
     }

@@ -434,3 +434,50 @@ fn hostile_articles_send_none_of_their_sequences_to_the_terminal() {
         raw.len()
     );
 }
+
+/// A folder of `n` small text articles.
+fn folder(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..n {
+        std::fs::write(dir.path().join(format!("{i:04}.txt")), format!("Headline number {i}\n\nBarack Obama visited Sydney on day {i}.\n"))
+            .unwrap();
+    }
+    dir
+}
+
+#[test]
+fn cli_commands_over_a_folder_show_a_bar_on_a_terminal_and_erase_it() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = folder(300);
+    let path = dir.path().to_str().unwrap();
+    let cache = home.path().join("cache");
+    let env = [("XDG_CACHE_HOME", cache.to_str().unwrap())];
+    for args in [vec!["list", path], vec!["clean", path]] {
+        let mut s = Session::start_env(home.path(), 100, 30, &args, &env);
+        let start = Instant::now();
+        while s.child.try_wait().unwrap().is_none() {
+            assert!(start.elapsed() < DEADLINE, "{args:?} did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let raw = s.raw_text();
+        assert!(raw.contains("byline: loading files ") && raw.contains("/300 ▕"), "{args:?}: no bar in {raw:?}");
+        let screen = s.contents();
+        assert!(!screen.contains("loading files") && !screen.contains("▕"), "{args:?}: the bar was not erased:\n{screen}");
+        assert!(
+            screen.contains(if args[0] == "list" { "Headline number 299" } else { "Barack Obama visited Sydney on day 299." }),
+            "{screen}"
+        );
+    }
+    // Standard error a pipe: no bar, nothing at all.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_byline"))
+        .args(["list", path])
+        .env("XDG_CACHE_HOME", &cache)
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no progress in a pipe");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 300);
+}

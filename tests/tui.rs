@@ -920,3 +920,20 @@ fn at_80x24_the_status_hints_fit_whole_in_every_pane() {
     let status = screen(&app).lines().last().unwrap().trim_matches('"').trim_end().to_owned();
     assert!(status.starts_with("j/k scroll") && status.ends_with("? help"), "{status:?}");
 }
+
+#[test]
+fn with_no_memory_budget_the_reader_keeps_only_the_open_article_and_still_reads() {
+    let (_dir, lib) = many(12);
+    let mut app = waiting(lib, 120, 30, true, false);
+    app.analysis_budget = 0;
+    analyse_all(&mut app);
+    assert_eq!(app.cached_analyses(), 1, "only the open article");
+    for i in 1..12 {
+        press(&mut app, "j");
+        assert_eq!(app.open, Some(i));
+        assert!(screen(&app).contains(&format!("The council met on day {i}.")));
+        assert!(app.cached_analyses() <= 2, "{} held", app.cached_analyses());
+    }
+    // Their entities were kept: nothing was tagged twice, nothing to store twice.
+    assert_eq!(app.progress(), None);
+}

@@ -382,15 +382,16 @@ impl App {
         self.cache_bytes += a.weight();
         self.cache.insert(i, a);
         if self.cache_bytes > self.analysis_budget {
-            self.trim_cache();
+            self.trim_cache(Some(i));
         }
     }
 
     /// Lets go of the analyses farthest from the open (else the selected)
-    /// article until the cache is down to three quarters of its budget.
-    fn trim_cache(&mut self) {
+    /// article until the cache is down to three quarters of its budget;
+    /// never the open article's, nor `also` (one being opened).
+    fn trim_cache(&mut self, also: Option<usize>) {
         let anchor = self.open.or(self.selected()).unwrap_or(0);
-        let mut keys: Vec<usize> = self.cache.keys().copied().filter(|&k| Some(k) != self.open).collect();
+        let mut keys: Vec<usize> = self.cache.keys().copied().filter(|&k| Some(k) != self.open && Some(k) != also).collect();
         keys.sort_unstable_by_key(|&k| std::cmp::Reverse(k.abs_diff(anchor)));
         for k in keys {
             if self.cache_bytes <= self.analysis_budget / 4 * 3 {
@@ -441,7 +442,7 @@ impl App {
         }
         // What the batch added far from the reader goes first.
         if self.cache_bytes > self.analysis_budget / 4 * 3 {
-            self.trim_cache();
+            self.trim_cache(None);
         }
         self.refresh_entity_filter();
     }

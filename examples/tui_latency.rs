@@ -151,9 +151,9 @@ fn median(v: &mut [f64]) -> f64 {
 
 /// The `analysis` mode (see the top of the file).
 fn analysis(args: &[String]) {
-    let bin = PathBuf::from(&args[0]);
-    let lib = PathBuf::from(&args[1]);
-    let work = PathBuf::from(&args[2]);
+    let bin = std::path::absolute(&args[0]).expect("path");
+    let lib = std::path::absolute(&args[1]).expect("path");
+    let work = std::path::absolute(&args[2]).expect("path");
     let cache = work.join("cache-analysis");
     let _ = std::fs::remove_dir_all(&cache);
     println!("| start | first frame with the list (ms) | background analysis done (ms) | quit, analyses written (ms) |");
@@ -179,10 +179,10 @@ fn main() {
         eprintln!("usage: tui_latency BYLINE TITLES WORKDIR N[,N...] [QUERY] [ROUNDS]");
         std::process::exit(2);
     }
-    let bin = PathBuf::from(&args[0]);
+    let bin = std::path::absolute(&args[0]).expect("path");
     let titles: Vec<String> =
         std::fs::read_to_string(&args[1]).expect("titles file").lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect();
-    let work = PathBuf::from(&args[2]);
+    let work = std::path::absolute(&args[2]).expect("path");
     std::fs::create_dir_all(&work).expect("work folder");
     let sizes: Vec<usize> = args[3].split(',').map(|n| n.replace('_', "").parse().expect("N")).collect();
     let query = args.get(4).cloned().unwrap_or_else(|| "police cou".into());

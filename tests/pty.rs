@@ -481,3 +481,32 @@ fn cli_commands_over_a_folder_show_a_bar_on_a_terminal_and_erase_it() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "", "no progress in a pipe");
     assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 300);
 }
+
+#[test]
+fn a_second_start_reads_the_analyses_the_first_one_wrote_to_the_index() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = folder(70);
+    let path = dir.path().to_str().unwrap();
+    let cache = home.path().join("cache");
+    let env = [("XDG_CACHE_HOME", cache.to_str().unwrap())];
+    let mut s = Session::start_env(home.path(), 120, 40, &[path], &env);
+    s.wait_text("Articles 70");
+    assert!(s.raw_text().contains("analysing "), "the first start analyses in the background");
+    s.wait_for("the end of the background analysis", |scr| scr.contains("Articles 70") && !scr.contains("analysing "));
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+
+    // Second start: every article comes analysed from the index, so the
+    // entity filter covers the library at once and nothing is analysed.
+    let mut s = Session::start_env(home.path(), 120, 40, &[path], &env);
+    s.wait_text("Articles 70");
+    s.wait_text("Barack Obama");
+    // The entity panel: Obama is the first person; Enter lists his articles.
+    s.keys("\t\t");
+    s.wait_text("j/k select");
+    s.send("\r");
+    s.wait_text("70 articles mention Barack Obama (Esc shows all)");
+    assert!(!s.raw_text().contains("analysing "), "nothing left to analyse on the second start");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -393,6 +393,10 @@ pub fn store_analyses(path: &Path, analyses: &HashMap<String, CachedAnalysis>) -
     if analyses.is_empty() {
         return Ok(0);
     }
+    // Two stores from one process (a periodic one, the one at exit) take
+    // turns, so neither writes over what the other added.
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
     let Ok(bytes) = std::fs::read(path) else { return Ok(0) };
     let Some(mut payload) = checked_payload(&bytes).and_then(|p| postcard::from_bytes::<Payload>(p).ok()) else { return Ok(0) };
     let mut stored = 0;

@@ -14,7 +14,9 @@
 //! measured sessions start from the on-disk index (in WORKDIR/cache) with
 //! nothing left to analyse. Then ROUNDS times: `/`, the query one key at a
 //! time, Esc. Prints one markdown row per N: the median per key position
-//! and over all keys. `scripts/bench-tui.sh` runs it.
+//! and over all keys; and a row for the filter engine alone, in this
+//! process, doing per key what the reader's filter worker does (a
+//! reference from the same run). `scripts/bench-tui.sh` runs it.
 //!
 //! ```sh
 //! cargo run --release --example tui_latency -- analysis BYLINE LIBRARY WORKDIR
@@ -29,7 +31,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use byline::core::filter::Filterer;
+use byline::core::filter::{Filterer, TitleBuf};
+use byline::tui::app::FILTER_TOP;
 use byline::core::library::{Input, Library, Options};
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 
@@ -210,6 +213,26 @@ fn main() {
             })
             .collect();
         drop(engine);
+        // The engine alone, in this process: what the reader's filter
+        // worker does per key (set_query, count, top FILTER_TOP).
+        let buf: TitleBuf = listed.iter().copied().collect();
+        let mut engine = Filterer::from_titles(&buf);
+        let mut engine_ms: Vec<Vec<f64>> = vec![Vec::new(); keys.len()];
+        for _ in 0..rounds {
+            engine.set_query("");
+            for k in 1..=keys.len() {
+                let prefix: String = keys[..k].iter().collect();
+                let t0 = Instant::now();
+                engine.set_query(prefix.trim());
+                let n = engine.count();
+                let top = engine.top(FILTER_TOP);
+                std::hint::black_box((n, top));
+                engine_ms[k - 1].push(t0.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+        drop(engine);
+        drop(buf);
+        drop(listed);
         drop(lib);
 
         // Warm-up: load, analyse everything, store it in the index, quit.
@@ -242,5 +265,8 @@ fn main() {
         let mut all: Vec<f64> = per_key.iter().flatten().copied().collect();
         let cells: Vec<String> = per_key.iter_mut().map(|v| format!("{:.1}", median(v))).collect();
         println!("| {n} | {} | **{:.1}** | {} |", cells.join(" | "), median(&mut all), all.len());
+        let mut all: Vec<f64> = engine_ms.iter().flatten().copied().collect();
+        let cells: Vec<String> = engine_ms.iter_mut().map(|v| format!("{:.1}", median(v))).collect();
+        println!("| {n}, engine alone | {} | **{:.1}** | {} |", cells.join(" | "), median(&mut all), all.len());
     }
 }

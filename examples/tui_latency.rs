@@ -32,8 +32,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use byline::core::filter::{Filterer, TitleBuf};
-use byline::tui::app::FILTER_TOP;
 use byline::core::library::{Input, Library, Options};
+use byline::tui::app::FILTER_TOP;
 use portable_pty::{native_pty_system, Child, CommandBuilder, MasterPty, PtySize};
 
 const COLS: u16 = 200;

@@ -63,8 +63,70 @@ pub struct CachedArticle {
     pub line: Option<u64>,
     /// Size of the body in bytes.
     pub size: u64,
-    /// What analysing the article gave, once it was analysed.
-    pub analysis: Option<CachedAnalysis>,
+    /// What analysing the article gave, once it was analysed (kept encoded:
+    /// a start copies these bytes and decodes them only when needed).
+    pub analysis: Option<StoredAnalysis>,
+}
+
+/// A [`CachedAnalysis`] as the index keeps it: the key, and the entities
+/// encoded (postcard) in one byte string.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAnalysis {
+    pub key: u64,
+    pub entities: Blob,
+}
+
+impl StoredAnalysis {
+    /// True when the code that computed it is this build's.
+    pub fn is_current(&self) -> bool {
+        self.key == ANALYSIS_KEY
+    }
+
+    /// The analysis, if it is this build's and decodes.
+    pub fn load(&self) -> Option<CachedAnalysis> {
+        if !self.is_current() {
+            return None;
+        }
+        let entities = postcard::from_bytes(&self.entities.0).ok()?;
+        Some(CachedAnalysis { key: self.key, entities })
+    }
+}
+
+/// Bytes serialised as one byte string (a length and the bytes), not as a
+/// sequence of numbers: decoding one is a copy.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Blob(pub Vec<u8>);
+
+impl Serialize for Blob {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for Blob {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Blob, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Blob;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("bytes")
+            }
+            fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Blob, E> {
+                Ok(Blob(v.to_vec()))
+            }
+            fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Blob, E> {
+                Ok(Blob(v))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Blob, A::Error> {
+                let mut out = Vec::new();
+                while let Some(b) = seq.next_element()? {
+                    out.push(b);
+                }
+                Ok(Blob(out))
+            }
+        }
+        d.deserialize_bytes(V)
+    }
 }
 
 /// One article's entities, as [`entities`](super::entities::entities) gave
@@ -120,6 +182,11 @@ impl CachedAnalysis {
     /// True when the code that computed it is this build's.
     pub fn is_current(&self) -> bool {
         self.key == ANALYSIS_KEY
+    }
+
+    /// The form the index keeps.
+    pub fn store(&self) -> StoredAnalysis {
+        StoredAnalysis { key: self.key, entities: Blob(postcard::to_stdvec(&self.entities).expect("entities serialise")) }
     }
 
     /// The entities back, in the order they were stored.
@@ -400,8 +467,9 @@ pub fn store_analyses(path: &Path, analyses: &HashMap<String, CachedAnalysis>) -
     let Ok(bytes) = std::fs::read(path) else { return Ok(0) };
     let Some(mut payload) = checked_payload(&bytes).and_then(|p| postcard::from_bytes::<Payload>(p).ok()) else { return Ok(0) };
     let mut stored = 0;
+    let encoded: HashMap<&str, StoredAnalysis> = analyses.iter().map(|(h, a)| (h.as_str(), a.store())).collect();
     for a in payload.entries.iter_mut().flat_map(|e| e.articles.iter_mut()) {
-        if let Some(x) = analyses.get(&a.hash) {
+        if let Some(x) = encoded.get(a.hash.as_str()) {
             if a.analysis.as_ref() != Some(x) {
                 a.analysis = Some(x.clone());
                 stored += 1;
@@ -554,6 +622,12 @@ mod tests {
         assert!(c.is_current());
         assert_eq!(c.entities(), ents);
         assert!(!CachedAnalysis { key: ANALYSIS_KEY ^ 1, ..c.clone() }.is_current(), "another build's analysis is not used");
+        assert_eq!(c.store().load(), Some(c.clone()));
+        assert_eq!(CachedAnalysis { key: ANALYSIS_KEY ^ 1, ..c.clone() }.store().load(), None);
+        // The encoded entities are one byte string in the index.
+        let blob = Blob(vec![1, 200, 3]);
+        assert_eq!(postcard::to_stdvec(&blob).unwrap(), vec![3, 1, 200, 3]);
+        assert_eq!(postcard::from_bytes::<Blob>(&[3, 1, 200, 3]).unwrap(), blob);
 
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("index.bin");
@@ -564,7 +638,7 @@ mod tests {
         assert_eq!(store_analyses(&path, &m).unwrap(), 2, "both files hold the article");
         assert_eq!(store_analyses(&path, &m).unwrap(), 0, "already stored");
         let entries = Index::open(&path).original_entries();
-        assert!(entries.iter().all(|e| e.articles[0].analysis.as_ref() == Some(&c)));
+        assert!(entries.iter().all(|e| e.articles[0].analysis.as_ref().and_then(StoredAnalysis::load) == Some(c.clone())));
         assert!(std::fs::read_dir(dir.path()).unwrap().all(|e| !e.unwrap().file_name().to_string_lossy().ends_with(".tmp")));
         // A corrupt or missing index is left for the next load to rebuild.
         std::fs::write(&path, b"garbage").unwrap();

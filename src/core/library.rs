@@ -20,7 +20,7 @@ use serde::Serialize;
 use super::article::{content_hash, Article, Document, Format, Meta};
 use super::error::Error;
 use super::formats;
-use super::index::{self, CachedAnalysis, CachedArticle, FileEntry, Index, Stamp};
+use super::index::{self, CachedAnalysis, CachedArticle, FileEntry, Index, Stamp, StoredAnalysis};
 use super::sanitize::sanitize_line;
 
 /// Files over this size are not read (they are reported instead).
@@ -108,8 +108,8 @@ pub struct Library {
     pub articles: Vec<Article>,
     bodies: Vec<Body>,
     docs: Vec<OnceLock<Document>>,
-    /// Analyses the index held for the articles (current ones only).
-    analyses: Vec<Option<CachedAnalysis>>,
+    /// Analyses the index held for the articles (this build's only), encoded.
+    analyses: Vec<Option<StoredAnalysis>>,
     pub problems: Vec<Problem>,
     max_size: u64,
     /// The index file this library was loaded with, if any.
@@ -353,7 +353,7 @@ impl Library {
             });
             self.bodies.push(Body::File { path: path.to_owned(), hash: a.hash, line });
             self.docs.push(OnceLock::new());
-            self.analyses.push(a.analysis.filter(CachedAnalysis::is_current));
+            self.analyses.push(a.analysis.filter(StoredAnalysis::is_current));
         }
     }
 
@@ -413,12 +413,15 @@ impl Library {
         Ok(cell.get_or_init(|| doc))
     }
 
-    /// The analyses the index held for the articles (by article; `None`
-    /// where there was none, or one from another build), moved out.
-    pub fn take_analyses(&mut self) -> Vec<Option<CachedAnalysis>> {
-        let mut out = std::mem::take(&mut self.analyses);
-        out.resize(self.articles.len(), None);
-        out
+    /// True when the index held an analysis of article `i` made by this
+    /// build (see [`index::ANALYSIS_KEY`]).
+    pub fn has_stored_analysis(&self, i: usize) -> bool {
+        self.analyses.get(i).is_some_and(Option::is_some)
+    }
+
+    /// The analysis the index held for article `i`, decoded.
+    pub fn stored_analysis(&self, i: usize) -> Option<CachedAnalysis> {
+        self.analyses.get(i)?.as_ref()?.load()
     }
 
     /// The content hash of article `i`, when its body is in a file (what the
@@ -1034,8 +1037,8 @@ mod tests {
         many(dir.path(), 80);
         let inputs = [Input::Path(dir.path().into())];
         let opts = Options::default();
-        let mut lib = Library::load_indexed(&inputs, &opts, cache.path());
-        assert!(lib.take_analyses().iter().all(Option::is_none), "none stored yet");
+        let lib = Library::load_indexed(&inputs, &opts, cache.path());
+        assert!((0..lib.len()).all(|i| !lib.has_stored_analysis(i)), "none stored yet");
         let path = lib.index_path().unwrap().to_owned();
         let current = index::CachedAnalysis::of(&[]);
         let store = |a: &index::CachedAnalysis| {
@@ -1044,13 +1047,13 @@ mod tests {
             index::store_analyses(&path, &m).unwrap()
         };
         assert_eq!(store(&current), lib.len());
-        let mut again = Library::load_indexed(&inputs, &opts, cache.path());
+        let again = Library::load_indexed(&inputs, &opts, cache.path());
         assert_eq!(snapshot(&again), snapshot(&lib));
-        assert!(again.take_analyses().iter().all(|a| a.as_ref() == Some(&current)));
+        assert!((0..lib.len()).all(|i| again.has_stored_analysis(i) && again.stored_analysis(i) == Some(current.clone())));
         // Stored by another build of the cleaner or tagger: not used.
         let foreign = index::CachedAnalysis { key: current.key ^ 1, entities: vec![] };
         assert_eq!(store(&foreign), lib.len());
-        let mut other = Library::load_indexed(&inputs, &opts, cache.path());
-        assert!(other.take_analyses().iter().all(Option::is_none));
+        let other = Library::load_indexed(&inputs, &opts, cache.path());
+        assert!((0..lib.len()).all(|i| !other.has_stored_analysis(i) && other.stored_analysis(i).is_none()));
     }
 }

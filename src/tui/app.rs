@@ -76,6 +76,9 @@ pub enum Action {
     /// the library's entity index and, within a memory budget, are kept so
     /// that opening them does no work.
     Analysed(Vec<(usize, Arc<Analysis>)>),
+    /// Articles whose analysis the on-disk index holds: their folded entity
+    /// names (see [`background_work`]), for the entity index.
+    Known(Vec<(usize, Vec<String>)>),
     /// The filter worker's answer to [`Effect::Filter`]; dropped unless its
     /// generation is the newest query's.
     Filtered(FilterResult),
@@ -99,10 +102,9 @@ pub enum Mode {
 pub enum Effect {
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
-    /// Analyse every article not yet analysed ([`App::analysed_flags`]:
-    /// the index held the others) on one low-priority worker thread with
-    /// [`summarise`], sending the results back in batches as
-    /// [`Action::Analysed`]. Asked for once, at start.
+    /// Run [`background_work`] on one low-priority worker thread for the
+    /// articles not analysed yet ([`App::analysed_flags`]), sending its
+    /// batches back. Asked for once, at start.
     AnalyseLibrary,
     /// Rank the titles for `query` on the filter worker (see
     /// [`filter_worker`]) and send back [`Action::Filtered`] carrying
@@ -230,9 +232,6 @@ pub struct App {
     /// What [`App::cache`] holds, by [`Analysis::weight`], and its budget.
     cache_bytes: usize,
     pub analysis_budget: usize,
-    /// The entities of every analysed article, by article (from the
-    /// on-disk index, or analysed in this run).
-    stored: Vec<Option<CachedAnalysis>>,
     /// Analyses computed in this run and not yet written to the index, by
     /// content hash.
     unsaved: HashMap<String, CachedAnalysis>,
@@ -276,8 +275,7 @@ fn panel_order(ents: &[Entity]) -> Vec<usize> {
 }
 
 impl App {
-    pub fn new(mut lib: Library, state: State, opts: Options) -> Self {
-        let stored = lib.take_analyses();
+    pub fn new(lib: Library, state: State, opts: Options) -> Self {
         let visible = (0..lib.len()).collect();
         let analysed = vec![false; lib.len()];
         let mut app = App {
@@ -305,7 +303,6 @@ impl App {
             cache: HashMap::new(),
             cache_bytes: 0,
             analysis_budget: ANALYSIS_BUDGET,
-            stored: Vec::new(),
             unsaved: HashMap::new(),
             wrapped: Wrapped::default(),
             wrap_cache: HashMap::new(),
@@ -326,14 +323,6 @@ impl App {
             quit: false,
         };
         app.analysed = analysed;
-        // What the on-disk index knew: those articles are analysed already.
-        for (i, c) in stored.iter().enumerate() {
-            if let Some(c) = c {
-                let names = folded_names(c.entities.iter().map(|e| e.name.as_str()));
-                app.add_to_index(i, names);
-            }
-        }
-        app.stored = stored;
         if let Some(p) = app.state.problems.first() {
             app.message = Some(p.clone());
         } else if !app.lib.problems.is_empty() {
@@ -351,12 +340,11 @@ impl App {
     // ----- core calls, one place each -----
 
     /// The analysis of article `i`: kept from before (no work), or made
-    /// now: cleaned with its stored entities when it was analysed before
-    /// (in this run or one the index remembers), else cleaned and tagged
-    /// (its entities join the index).
+    /// now: cleaned with its entities from the on-disk index when it has
+    /// them, else cleaned and tagged (its entities join the index).
     pub fn analysis(&mut self, i: usize) -> &Analysis {
         if !self.cache.contains_key(&i) {
-            let a = match self.stored.get(i).and_then(Option::as_ref) {
+            let a = match self.lib.stored_analysis(i) {
                 Some(c) => analyse_with_entities(&self.lib, i, c.entities()),
                 None => analyse(&self.lib, i),
             };
@@ -371,12 +359,10 @@ impl App {
         if self.cache.contains_key(&i) {
             return;
         }
-        if self.stored.get(i).is_some_and(Option::is_none) && a.error.is_none() {
-            let c = CachedAnalysis::of(&a.entities);
+        if self.analysed.get(i) == Some(&false) && a.error.is_none() && !self.lib.has_stored_analysis(i) {
             if let Some(h) = self.lib.content_hash(i) {
-                self.unsaved.insert(h.to_owned(), c.clone());
+                self.unsaved.insert(h.to_owned(), CachedAnalysis::of(&a.entities));
             }
-            self.stored[i] = Some(c);
         }
         self.add_to_index(i, entity_names(&a));
         self.cache_bytes += a.weight();
@@ -434,6 +420,13 @@ impl App {
     /// Background analysis still running: (articles done, articles).
     pub fn progress(&self) -> Option<(usize, usize)> {
         (self.analysed_count < self.lib.len()).then_some((self.analysed_count, self.lib.len()))
+    }
+
+    fn known_batch(&mut self, batch: Vec<(usize, Vec<String>)>) {
+        for (i, names) in batch {
+            self.add_to_index(i, names);
+        }
+        self.refresh_entity_filter();
     }
 
     fn analysed_batch(&mut self, batch: Vec<(usize, Arc<Analysis>)>) {
@@ -981,9 +974,45 @@ fn folded_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<String> {
 }
 
 /// The background worker's work on article `i`: [`analyse`], shared (the
-/// app keeps it within [`ANALYSIS_BUDGET`], and its entities always).
+/// app keeps it within [`ANALYSIS_BUDGET`]).
 pub fn summarise(lib: &Library, i: usize) -> Arc<Analysis> {
     Arc::new(analyse(lib, i))
+}
+
+/// How often the background work reports (and so how often its progress
+/// redraws the screen).
+pub const BACKGROUND_BATCH: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The background work over the articles not `done`: first those whose
+/// analysis the on-disk index holds (their entity names, decoded off the
+/// interface thread: [`Action::Known`]), then the rest, cleaned and tagged
+/// ([`Action::Analysed`]). Batches go to `send` every [`BACKGROUND_BATCH`]
+/// (and at the end of each part); it stops when `send` returns false.
+pub fn background_work(lib: &Library, done: &[bool], mut send: impl FnMut(Action) -> bool) {
+    let todo = |i: &usize| !done.get(*i).copied().unwrap_or(false);
+    let (known, rest): (Vec<usize>, Vec<usize>) = (0..lib.len()).filter(todo).partition(|&i| lib.has_stored_analysis(i));
+    let mut last = std::time::Instant::now();
+    let mut batch = Vec::new();
+    for (n, &i) in known.iter().enumerate() {
+        let names = lib.stored_analysis(i).map(|c| folded_names(c.entities.iter().map(|e| e.name.as_str()))).unwrap_or_default();
+        batch.push((i, names));
+        if last.elapsed() >= BACKGROUND_BATCH || n + 1 == known.len() {
+            if !send(Action::Known(std::mem::take(&mut batch))) {
+                return;
+            }
+            last = std::time::Instant::now();
+        }
+    }
+    let mut batch = Vec::new();
+    for (n, &i) in rest.iter().enumerate() {
+        batch.push((i, summarise(lib, i)));
+        if last.elapsed() >= BACKGROUND_BATCH || n + 1 == rest.len() {
+            if !send(Action::Analysed(std::mem::take(&mut batch))) {
+                return;
+            }
+            last = std::time::Instant::now();
+        }
+    }
 }
 
 /// Every occurrence of `query` in `body`, case folded, as code-point ranges.
@@ -1010,13 +1039,14 @@ pub fn find_all(body: &str, query: &str) -> Vec<(usize, usize)> {
 pub fn update(app: &mut App, action: Action) {
     // A message stays until the user does something (a resize or a
     // background result is not the user).
-    if !matches!(action, Action::Resize(..) | Action::Analysed(_) | Action::Filtered(_)) {
+    if !matches!(action, Action::Resize(..) | Action::Analysed(_) | Action::Known(_) | Action::Filtered(_)) {
         app.message = None;
     }
     // Background results apply in every mode.
     let action = match action {
         Action::Filtered(r) => return app.filtered(r),
         Action::Analysed(batch) => return app.analysed_batch(batch),
+        Action::Known(batch) => return app.known_batch(batch),
         a => a,
     };
     match app.mode {
@@ -1190,6 +1220,7 @@ pub fn update(app: &mut App, action: Action) {
         Action::Click { x, y } => click(app, x, y),
         Action::Filtered(r) => app.filtered(r),
         Action::Analysed(batch) => app.analysed_batch(batch),
+        Action::Known(batch) => app.known_batch(batch),
         // Typing outside an input line does nothing.
         Action::Input(_) | Action::Backspace | Action::Submit => {}
     }

@@ -218,32 +218,17 @@ fn debug_panic(ev: &Event) {
     let _ = ev;
 }
 
-/// How often the background analysis reports (and so how often its
-/// progress redraws the screen).
-const ANALYSIS_BATCH: std::time::Duration = std::time::Duration::from_millis(100);
-
 /// How often analyses made in this run are written to the on-disk index
 /// while the reader runs (they are also written at exit).
 const STORE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Cleans and tags every article not analysed yet (`done`: the index had
-/// the others) on one low-priority thread, sending the analyses back in
-/// batches. Articles the reader opens first are analysed at once by the app.
+/// Runs [`app::background_work`] for the articles not `done` on one
+/// low-priority thread, sending its batches to the loop. Articles the
+/// reader opens first are analysed at once by the app.
 fn analyse_in_background(lib: std::sync::Arc<Library>, done: Vec<bool>, tx: mpsc::Sender<Msg>) {
     let spawned = std::thread::Builder::new().name("byline-analyse".into()).spawn(move || {
         lower_priority();
-        let mut batch = Vec::new();
-        let mut last = std::time::Instant::now();
-        let todo: Vec<usize> = (0..lib.len()).filter(|&i| !done.get(i).copied().unwrap_or(false)).collect();
-        for (n, &i) in todo.iter().enumerate() {
-            batch.push((i, app::summarise(&lib, i)));
-            if last.elapsed() >= ANALYSIS_BATCH || n + 1 == todo.len() {
-                if tx.send(Msg::Background(Action::Analysed(std::mem::take(&mut batch)))).is_err() {
-                    return;
-                }
-                last = std::time::Instant::now();
-            }
-        }
+        app::background_work(&lib, &done, |action| tx.send(Msg::Background(action)).is_ok());
     });
     // Without the thread the index stays partial; reading goes on.
     drop(spawned);

@@ -45,7 +45,7 @@ include!(concat!(env!("OUT_DIR"), "/analysis_key.rs"));
 
 const MAGIC: &[u8; 8] = b"BYLINDX\0";
 /// Bump when any serialised type below changes.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 const HEADER: usize = 8 + 4 + 8;
 
 /// One article as the list shows it, and where its body is.

@@ -219,8 +219,9 @@ fn debug_panic(ev: &Event) {
 }
 
 /// How often analyses made in this run are written to the on-disk index
-/// while the reader runs (they are also written at exit).
-const STORE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+/// while the reader runs (they are also written at exit). Each write
+/// re-reads and rewrites the whole index, at low priority.
+const STORE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Runs [`app::background_work`] for the articles not `done` on one
 /// low-priority thread, sending its batches to the loop. Articles the
@@ -248,7 +249,10 @@ fn store_analyses(app: &mut App, wait: bool) {
     if wait {
         work();
     } else {
-        let _ = std::thread::Builder::new().name("byline-store".into()).spawn(work);
+        let _ = std::thread::Builder::new().name("byline-store".into()).spawn(move || {
+            lower_priority();
+            work();
+        });
     }
 }
 

@@ -126,6 +126,10 @@ struct Found {
     path: PathBuf,
     size: u64,
     mtime: Stamp,
+    /// What the index keys it by: its absolute path's bytes (filled in
+    /// after the walk), so that `byline news` and `byline /home/me/news`
+    /// share one index.
+    key: Vec<u8>,
 }
 
 /// What reading one file gave, bodies left out.
@@ -191,7 +195,11 @@ impl Library {
                             Err(e) => lib.problems.push(Error::io("<stdin>", e).into()),
                         }
                     }
-                    Input::Path(p) => discover(p, &mut files, &mut lib.problems),
+                    Input::Path(p) => {
+                        let before = files.len();
+                        discover(p, &mut files, &mut lib.problems);
+                        set_keys(p, &mut files[before..]);
+                    }
                 }
             }
             index.map(|h| h.join().expect("index thread panicked"))
@@ -256,7 +264,7 @@ impl Library {
             }
         };
         for (i, f) in files.iter().enumerate() {
-            let hit = if f.size <= opts.max_size { index.as_mut().and_then(|ix| ix.take(&f.path, f.size, f.mtime)) } else { None };
+            let hit = if f.size <= opts.max_size { index.as_mut().and_then(|ix| ix.take(&f.key, f.size, f.mtime)) } else { None };
             match hit {
                 Some((at, entry)) => {
                     hit_at.push(Some(at));
@@ -467,6 +475,20 @@ impl Library {
     }
 }
 
+/// Sets the index keys of the files found under the input `root`: the
+/// absolute root (made absolute once, as [`index::index_path`] does) joined
+/// with each file's path below it.
+fn set_keys(root: &Path, files: &mut [Found]) {
+    let abs = std::path::absolute(root).unwrap_or_else(|_| root.to_owned());
+    for f in files {
+        f.key = match f.path.strip_prefix(root) {
+            Ok(rest) if rest.as_os_str().is_empty() => index::path_key(&abs),
+            Ok(rest) => index::path_key(&abs.join(rest)),
+            Err(_) => index::path_key(&f.path),
+        };
+    }
+}
+
 /// Walks `path` and appends the files to read. Directories are walked in
 /// name order; symlinks are followed unless they lead back into a directory
 /// already on the walk; hidden entries are skipped.
@@ -488,7 +510,7 @@ fn discover(path: &Path, files: &mut Vec<Found>, problems: &mut Vec<Problem>) {
             problems.push(Problem { origin: sanitize_line(&path.display().to_string()), message: "no articles in this directory".into() });
         }
     } else {
-        files.push(Found { path: path.to_owned(), size: meta.len(), mtime: Stamp::of(&meta) });
+        files.push(Found { path: path.to_owned(), size: meta.len(), mtime: Stamp::of(&meta), key: Vec::new() });
     }
 }
 
@@ -548,7 +570,7 @@ fn walk(dir: &Path, visiting: &mut HashSet<(u64, u64)>, files: &mut Vec<Found>, 
             Ok(m) => {
                 let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
                 if !ASSET_EXTENSIONS.contains(&ext.as_str()) {
-                    files.push(Found { path: p, size: m.len(), mtime: Stamp::of(&m) });
+                    files.push(Found { path: p, size: m.len(), mtime: Stamp::of(&m), key: Vec::new() });
                 }
             }
             Err(e) if e.raw_os_error() == Some(40) => problems.push(Error::SymlinkLoop { path: p }.into()),
@@ -583,7 +605,7 @@ fn load_file(found: &Found, max: u64) -> Outcome {
             (result.articles.into_iter().map(listed).collect(), result.problems)
         }
     };
-    Ok(FileEntry { path: index::path_key(&found.path), size: found.size, mtime: found.mtime, articles, problems })
+    Ok(FileEntry { path: found.key.clone(), size: found.size, mtime: found.mtime, articles, problems })
 }
 
 fn listed(p: formats::Parsed) -> CachedArticle {
@@ -1055,5 +1077,28 @@ mod tests {
         assert_eq!(store(&foreign), lib.len());
         let other = Library::load_indexed(&inputs, &opts, cache.path());
         assert!((0..lib.len()).all(|i| !other.has_stored_analysis(i) && other.stored_analysis(i).is_none()));
+    }
+
+    #[test]
+    fn a_relative_and_an_absolute_path_share_the_index_and_its_analyses() {
+        let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("target");
+        std::fs::create_dir_all(&base).unwrap();
+        let dir = tempfile::Builder::new().prefix(".test-index-").tempdir_in(&base).unwrap();
+        let cache = tempfile::tempdir().unwrap();
+        many(dir.path(), 80);
+        let opts = Options::default();
+        let absolute = Library::load_indexed(&[Input::Path(dir.path().into())], &opts, cache.path());
+        let m: HashMap<String, CachedAnalysis> =
+            (0..absolute.len()).map(|i| (absolute.content_hash(i).unwrap().to_owned(), CachedAnalysis::of(&[]))).collect();
+        index::store_analyses(absolute.index_path().unwrap(), &m).unwrap();
+        // The same folder, named relative to the working directory.
+        let cwd = std::env::current_dir().unwrap();
+        let relative = dir.path().strip_prefix(&cwd).expect("the test runs in the package folder").to_owned();
+        assert!(relative.is_relative());
+        let again = Library::load_indexed(&[Input::Path(relative.clone())], &opts, cache.path());
+        assert_eq!(again.index_path(), absolute.index_path());
+        assert_eq!(again.len(), absolute.len());
+        assert!((0..again.len()).all(|i| again.has_stored_analysis(i)), "every file was found in the index, analyses and all");
+        assert!(again.articles[0].origin.starts_with(relative.to_str().unwrap()), "origins stay as the user named them");
     }
 }

@@ -386,6 +386,13 @@ fn enter_on_an_entity_lists_the_articles_that_mention_it_at_once_and_grows_with_
     assert_eq!(app.visible, vec![0, 2]);
     assert_eq!(app.selected(), Some(0));
     assert!(screen(&app).contains("2 articles mention Mark Zuckerberg so far · 2 of 3 analysed"));
+    // At 80 columns the message keeps the room: it carries the count, so
+    // the progress bar on the right gives way.
+    update(&mut app, Action::Resize(80, 24));
+    let s = screen(&app);
+    assert!(s.contains("2 articles mention Mark Zuckerberg so far · 2 of 3 analysed (Esc shows all)"), "{s}");
+    assert!(!s.contains("analysing 2/3"), "{s}");
+    update(&mut app, Action::Resize(120, 40));
     analyse_all(&mut app);
     // Every listed article's own entities name him; the others do not.
     let expect: Vec<usize> = (0..app.lib.len())

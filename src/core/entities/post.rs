@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::features::Doc;
-use super::gazetteer::{gazetteer, ORG_HEAD, TITLE};
+use super::gazetteer::{gazetteer, CITY, COUNTRY, DEMONYM, FIRST_NAME, ORG_HEAD, TITLE};
 use super::Kind;
 
 /// A name span: (first token, end token exclusive, kind).
@@ -26,6 +26,9 @@ fn capitalised(w: &str) -> bool {
 /// Applies the document rules to the tagger's spans (sorted, disjoint).
 pub fn document(doc: &Doc, spans: Vec<Span>) -> Vec<Span> {
     let mut spans: Vec<Span> = spans.into_iter().filter_map(|s| trim(doc, s)).flat_map(|s| split_place(doc, s)).collect();
+    // A name of the organisation lists, tagged as something else, is that
+    // organisation ("Twitter" tagged as a person).
+    spans = spans.into_iter().map(|s| org_by_list(doc, s)).collect();
     // The kind each name gets most often (ties: the first seen).
     let mut votes: HashMap<String, [usize; 6]> = HashMap::new();
     let mut first: HashMap<String, Kind> = HashMap::new();
@@ -115,6 +118,17 @@ pub fn document(doc: &Doc, spans: Vec<Span>) -> Vec<Span> {
     spans
 }
 
+/// A name that is exactly an organisation of the lists (`assets/ner/orgs.txt`,
+/// `orgnames.txt`), and no listed place, demonym or first name, is that
+/// organisation, whatever the tagger said.
+fn org_by_list(doc: &Doc, (a, b, k): Span) -> Span {
+    let g = gazetteer();
+    if k != Kind::Organisation && g.is_org(&doc.words[a..b]) && g.lookup(&key(doc, a, b)) & (CITY | COUNTRY | FIRST_NAME | DEMONYM) == 0 {
+        return (a, b, Kind::Organisation);
+    }
+    (a, b, k)
+}
+
 /// "US National Security Agency" is a place and an organisation: an
 /// organisation name that starts with a country's short form (an all-caps
 /// alias: US, UK, EU) followed by two or more words is split.
@@ -186,6 +200,16 @@ mod tests {
         let t = "the US National Security Agency said";
         let got = names(t, vec![(1, 5, Kind::Organisation)]);
         assert_eq!(got, vec![("US".into(), Kind::Place), ("National Security Agency".into(), Kind::Organisation)]);
+    }
+
+    #[test]
+    fn a_listed_organisation_keeps_its_kind_but_a_place_does_not_become_one() {
+        let t = "Twitter said that Goldman Sachs left Paris .";
+        let got = names(t, vec![(0, 1, Kind::Person), (3, 5, Kind::Place), (6, 7, Kind::Place)]);
+        assert_eq!(
+            got,
+            vec![("Twitter".into(), Kind::Organisation), ("Goldman Sachs".into(), Kind::Organisation), ("Paris".into(), Kind::Place)]
+        );
     }
 
     #[test]

@@ -973,7 +973,7 @@ fn loading_app(state: State) -> App {
 /// background analysis starts too.
 #[test]
 fn the_list_grows_while_loading_and_a_waiting_query_runs_when_it_ends() {
-    let lib = Library::builtin();
+    let mut lib = Library::builtin();
     let mut state = State::in_memory();
     state.set_read(&lib.articles[1].id, true);
     let mut app = loading_app(state);
@@ -1011,7 +1011,7 @@ fn the_list_grows_while_loading_and_a_waiting_query_runs_when_it_ends() {
 /// come, and the status line counts the files while they load.
 #[test]
 fn a_query_answered_while_loading_runs_again_on_the_whole_library() {
-    let lib = Library::builtin();
+    let mut lib = Library::builtin();
     let mut app = loading_app(State::in_memory());
     update(&mut app, Action::Loading(lib.part(0..2)));
     press(&mut app, "/apolog<enter>");
@@ -1029,7 +1029,7 @@ fn a_query_answered_while_loading_runs_again_on_the_whole_library() {
 fn the_status_line_counts_files_while_loading() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
     let mut parts = Vec::new();
-    let lib = Library::load_streaming(&[Input::Path(dir)], &LoadOptions::default(), None, &mut |lib, range| {
+    let mut lib = Library::load_streaming(&[Input::Path(dir)], &LoadOptions::default(), None, &mut |lib, range| {
         parts.push(lib.part(range));
         std::ops::ControlFlow::Continue(())
     });

@@ -526,7 +526,7 @@ impl Library {
 
     /// The last [`Part`] of a loaded library, taken out of it: the articles
     /// from `from` on (those not reported yet) and all the problems.
-    pub fn finish(mut self, from: usize) -> Part {
+    pub fn finish(&mut self, from: usize) -> Part {
         let from = from.min(self.articles.len());
         Part {
             articles: self.articles.split_off(from),
@@ -536,8 +536,8 @@ impl Library {
             max_size: self.max_size,
             files_found: self.files_found,
             files_done: self.files_done,
-            index_path: self.index_path,
-            problems: self.problems,
+            index_path: self.index_path.clone(),
+            problems: std::mem::take(&mut self.problems),
         }
     }
 

@@ -114,14 +114,17 @@ impl<F: FnOnce(&mut dyn FnMut(&Library, Range<usize>) -> ControlFlow<()>) -> Lib
 fn load_in_background(load: impl Loader, tx: mpsc::Sender<Msg>) {
     let spawned = std::thread::Builder::new().name("byline-load".into()).spawn(move || {
         let mut sent = 0;
-        let lib = load(&mut |lib, range| {
+        let mut lib = load(&mut |lib, range| {
             sent = range.end;
             match tx.send(Msg::Background(Action::Loading(lib.part(range)))) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(_) => ControlFlow::Break(()),
             }
         });
-        let _ = tx.send(Msg::Background(Action::Loaded(lib.finish(sent))));
+        let last = lib.finish(sent);
+        let _ = tx.send(Msg::Background(Action::Loaded(last)));
+        // Freeing this copy of the articles waits until the reader has the end.
+        drop(lib);
     });
     spawned.expect("cannot start a thread to load the library");
 }

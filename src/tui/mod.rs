@@ -132,6 +132,10 @@ fn load_in_background(load: impl Loader, tx: mpsc::Sender<Msg>) {
 /// Runs the reader until the user quits, showing the library as `load`
 /// reads it. Returns the process exit code.
 pub fn run(load: impl Loader, opts: Options) -> Result<u8> {
+    // Loading starts first; its batches wait in the channel.
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let work_tx = tx.clone();
+    load_in_background(load, tx.clone());
     let st = match state::default_path() {
         Some(p) => State::load(p),
         None => State::in_memory(),
@@ -141,9 +145,6 @@ pub fn run(load: impl Loader, opts: Options) -> Result<u8> {
     let _ = keys::help();
     let _ = theme::Theme::new(opts.color).dim();
     let mut app = App::loading(st, opts);
-    let (tx, rx) = mpsc::channel::<Msg>();
-    let work_tx = tx.clone();
-    load_in_background(load, tx.clone());
 
     {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -299,6 +300,9 @@ fn lower_priority() {
     }
 }
 
+/// The longest the loop takes queued messages before drawing.
+const FRAME: std::time::Duration = std::time::Duration::from_millis(16);
+
 /// Handles messages until quit; returns the signal that ended it, if any.
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
@@ -316,8 +320,10 @@ fn event_loop(
             dirty = false;
         }
         // Block for one message, then take whatever else is queued (a burst
-        // of resizes or keys) before drawing again.
+        // of resizes or keys) before drawing again, for at most a frame's
+        // time (batches of a loading library keep coming).
         let first = rx.recv()?;
+        let burst = std::time::Instant::now();
         let mut next = Some(first);
         while let Some(msg) = next.take() {
             match msg {
@@ -347,7 +353,7 @@ fn event_loop(
             if app.quit {
                 return Ok(None);
             }
-            next = rx.try_recv().ok();
+            next = if burst.elapsed() < FRAME { rx.try_recv().ok() } else { None };
         }
         for effect in std::mem::take(&mut app.effects) {
             match effect {

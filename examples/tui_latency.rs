@@ -368,7 +368,7 @@ fn main() {
         std::thread::sleep(Duration::from_millis(300));
         s.wait("the stored analyses", DEADLINE, |c, _| c.contains("q quit") && !c.contains("analysing "));
         eprintln!(
-            "{n} titles, with the index: first frame {} ms, stored analyses read {} ms after start",
+            "{n} titles, with the index: whole list {} ms, stored analyses read {} ms after start",
             list.as_millis(),
             t0.elapsed().as_millis()
         );

@@ -25,6 +25,17 @@
 //! the index the first run left: the time to the first frame with the list,
 //! and to the end of the background analysis ("analysing" gone from the
 //! status line), and how long quitting took (it writes the analyses back).
+//!
+//! ```sh
+//! cargo run --release --example tui_latency -- start BYLINE[,BYLINE...] LIBRARY WORKDIR [RUNS]
+//! ```
+//! The reader's start on LIBRARY, cold (empty cache) and then with the
+//! index that run left, RUNS times, each binary in turn (e.g. a build from
+//! before a change beside the current one): the time to the first frame
+//! showing listed articles, and to the whole list (the title counts every
+//! article and "loading" is gone). Reference in the same run: the time to
+//! the first row of `byline list LIBRARY` (the last binary), cold and
+//! with the index. Medians in ms.
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -182,8 +193,106 @@ fn analysis(args: &[String]) {
     }
 }
 
+/// The number in "Articles N" on the screen (the list's title), if any.
+fn listed(screen: &str) -> Option<usize> {
+    let at = screen.find("Articles ")? + "Articles ".len();
+    let digits: String = screen[at..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Time to the first line `byline list LIBRARY` prints.
+fn list_first_row(bin: &Path, lib: &Path, work: &Path, cache: &Path) -> Duration {
+    use std::io::BufRead;
+    let t0 = Instant::now();
+    let mut child = std::process::Command::new(bin)
+        .arg("list")
+        .arg(lib)
+        .env("XDG_STATE_HOME", work.join("state"))
+        .env("XDG_CACHE_HOME", cache)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn byline list");
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("first row");
+    let took = t0.elapsed();
+    assert!(!line.is_empty(), "byline list printed nothing");
+    // The rest is not measured; the index is written by the reader runs.
+    let _ = child.kill();
+    let _ = child.wait();
+    took
+}
+
+/// The `start` mode (see the top of the file).
+fn start(args: &[String]) {
+    let bins: Vec<PathBuf> = args[0].split(',').map(|b| std::path::absolute(b).expect("path")).collect();
+    let lib = std::path::absolute(&args[1]).expect("path");
+    let work = std::path::absolute(&args[2]).expect("path");
+    let runs: usize = args.get(3).and_then(|r| r.parse().ok()).unwrap_or(3);
+    let total = Library::load(&[Input::Path(lib.clone())], &Options::default()).len();
+    // (binary, cold?) → (first frame with the list, whole list)
+    let mut figures: Vec<Vec<(Vec<f64>, Vec<f64>)>> = vec![vec![(Vec::new(), Vec::new()); 2]; bins.len()];
+    let mut reference: Vec<Vec<f64>> = vec![Vec::new(); 2];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    for _ in 0..runs {
+        for (b, bin) in bins.iter().enumerate() {
+            let cache = work.join(format!("cache-start-{b}"));
+            let _ = std::fs::remove_dir_all(&cache);
+            for (c, _) in ["cold", "indexed"].iter().enumerate() {
+                let t0 = Instant::now();
+                let s = Session::start_cache(bin, &lib, &work, &cache);
+                s.wait("the first listed articles", DEADLINE, |scr, _| scr.contains("? help") && listed(scr).is_some_and(|n| n > 0));
+                let first = t0.elapsed();
+                let want = format!("Articles {total}");
+                s.wait("the whole list", Duration::from_secs(600), |scr, _| scr.contains(&want) && !scr.contains("loading"));
+                let whole = t0.elapsed();
+                s.quit();
+                figures[b][c].0.push(ms(first));
+                figures[b][c].1.push(ms(whole));
+            }
+        }
+        // The reference: the CLI's first row, cold and with the index.
+        let bin = bins.last().expect("a binary");
+        let cache = work.join("cache-start-list");
+        let _ = std::fs::remove_dir_all(&cache);
+        reference[0].push(ms(list_first_row(bin, &lib, &work, &cache)));
+        // Let the cold `list` run be the one that writes the index: run it
+        // whole once, then measure the indexed first row.
+        let status = std::process::Command::new(bin)
+            .arg("list")
+            .arg(&lib)
+            .env("XDG_STATE_HOME", work.join("state"))
+            .env("XDG_CACHE_HOME", &cache)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("byline list");
+        assert!(status.success() || status.code() == Some(1), "byline list failed: {status}");
+        reference[1].push(ms(list_first_row(bin, &lib, &work, &cache)));
+    }
+    println!("{total} articles, {runs} runs, median ms");
+    println!("| program | cold: first rows | cold: whole list | indexed: first rows | indexed: whole list |");
+    println!("|---|---|---|---|---|");
+    for (b, bin) in bins.iter().enumerate() {
+        let f = &mut figures[b];
+        let (cold, idx) = f.split_at_mut(1);
+        println!(
+            "| reader {} | {:.0} | {:.0} | {:.0} | {:.0} |",
+            bin.display(),
+            median(&mut cold[0].0),
+            median(&mut cold[0].1),
+            median(&mut idx[0].0),
+            median(&mut idx[0].1)
+        );
+    }
+    println!("| `byline list` first row (ref) | {:.0} | | {:.0} | |", median(&mut reference[0]), median(&mut reference[1]));
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("start") && (4..=5).contains(&args.len()) {
+        return start(&args[1..]);
+    }
     if args.first().map(String::as_str) == Some("analysis") && args.len() == 4 {
         return analysis(&args[1..]);
     }
@@ -259,7 +368,7 @@ fn main() {
         std::thread::sleep(Duration::from_millis(300));
         s.wait("the stored analyses", DEADLINE, |c, _| c.contains("q quit") && !c.contains("analysing "));
         eprintln!(
-            "{n} titles, with the index: first frame {} ms, stored analyses read {} ms after start",
+            "{n} titles, with the index: whole list {} ms, stored analyses read {} ms after start",
             list.as_millis(),
             t0.elapsed().as_millis()
         );

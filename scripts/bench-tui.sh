@@ -4,12 +4,15 @@
 #
 #   scripts/bench-tui.sh keys       # keystroke-to-screen, 100k titles vs 1k (reference)
 #   scripts/bench-tui.sh analysis   # background analysis: cold vs second start (index)
+#   scripts/bench-tui.sh start      # first frame with the list, cold and indexed, vs `byline list`'s first row
 #   scripts/bench-tui.sh            # both
 #
 # Data goes to target/bench-data/tui (never committed): titles from
 # examples/gen_library.rs (recombined from ${BYLINE_SHARED:-../shared}/corpus/titles/)
 # and a synthetic library of ANALYSE_N (2000) article files.
 # SIZES (default 100000,1000), QUERY (default "police cou"), ROUNDS (5).
+# start: START_N (100000) files from the titles, RUNS (3), and BEFORE (a
+# byline binary from before a change, measured beside the current one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -45,4 +48,18 @@ if [ "$WHAT" = all ] || [ "$WHAT" = analysis ]; then
     echo "### Background analysis of $ANALYSE_N generated articles: cold vs with the index"
     machine
     nice "$LAT" analysis "$BYLINE" "$lib" "$DATA"
+fi
+
+if [ "$WHAT" = all ] || [ "$WHAT" = start ]; then
+    n=${START_N:-100000}
+    titles="$DATA/titles-$n.txt"
+    [ -s "$titles" ] || "$GEN" titles "$titles" "$n"
+    lib="$DATA/lib-$n"
+    if [ ! -e "$DATA/lib-$n.done" ]; then
+        # The keys mode makes the same library (one small file per title).
+        nice "$LAT" "$BYLINE" "$titles" "$DATA" "$n" "x" 1 >/dev/null
+    fi
+    echo "### The reader's start on $n files: first frame with the list vs \`byline list\`'s first row"
+    machine
+    nice "$LAT" start "${BEFORE:+$BEFORE,}$BYLINE" "$lib" "$DATA" "${RUNS:-3}"
 fi

@@ -263,16 +263,23 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
     let max = cli.max_size;
     match cli.command {
         None => {
+            use std::io::IsTerminal;
+            if io::stdin().is_terminal() && io::stdout().is_terminal() {
+                // The reader shows the list as it loads.
+                out.flush()?;
+                let opts = crate::tui::Options { mouse: cli.mouse, color: crate::tui::want_color(cli.no_color) };
+                let paths = cli.paths.clone();
+                return crate::tui::run(
+                    move |on_batch: &mut dyn FnMut(&Library, std::ops::Range<usize>) -> ControlFlow<()>| {
+                        load_library_streaming(&paths, max, on_batch)
+                    },
+                    opts,
+                );
+            }
             let lib = load_library_progress(&cli.paths, max, &mut Progress::new(), &mut |_, _| ControlFlow::Continue(()));
             if lib.is_empty() {
                 report(&lib.problems);
                 bail!("no articles to read");
-            }
-            use std::io::IsTerminal;
-            if io::stdin().is_terminal() && io::stdout().is_terminal() {
-                out.flush()?;
-                let opts = crate::tui::Options { mouse: cli.mouse, color: crate::tui::want_color(cli.no_color) };
-                return crate::tui::run(lib, opts);
             }
             crate::cli::print_list(&lib, out, false)?;
             Ok(outcome(&lib.problems))

@@ -544,3 +544,37 @@ fn a_second_start_reads_the_analyses_the_first_one_wrote_to_the_index() {
     s.keys("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+/// The reader shows the list before the library has loaded: the last file
+/// is a named pipe, so loading cannot end until the test writes to it.
+/// The first 64 articles (one reading batch) show with the loading count;
+/// a query typed meanwhile runs on the whole library when loading ends.
+#[cfg(unix)]
+#[test]
+fn the_list_shows_before_loading_ends_and_a_query_typed_meanwhile_runs_after() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = folder(70);
+    let fifo = dir.path().join("zzzz.txt");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path; mkfifo only reads it.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
+    let cache = home.path().join("cache");
+    let env = [("XDG_CACHE_HOME", cache.to_str().unwrap())];
+    let mut s = Session::start_env(home.path(), 120, 40, &[dir.path().to_str().unwrap()], &env);
+    s.wait_text("Articles 64");
+    s.wait_text("loading 64/71 ▕");
+    s.wait_text("Headline number 0");
+    s.keys("/number 69");
+    s.wait_text("filtering…");
+    assert!(s.contents().contains("Articles 64"), "{}", s.contents());
+    // Opening the pipe for writing waits for the loader, which has it open.
+    let writer = std::thread::spawn(move || std::fs::write(fifo, "Late arrival through a pipe\n\nIt came last.\n").unwrap());
+    s.wait_text("Articles /number 69 1/71");
+    writer.join().unwrap();
+    assert!(!s.contents().contains("loading"), "{}", s.contents());
+    s.wait_text("on day 69");
+    s.keys("\x1b");
+    s.wait_text("Articles 71");
+    s.keys("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -958,3 +958,91 @@ fn with_no_memory_budget_the_reader_keeps_only_the_open_article_and_still_reads(
     // Their entities were kept: nothing was tagged twice, nothing to store twice.
     assert_eq!(app.progress(), None);
 }
+
+/// A reader whose library is still loading, at 120x40.
+fn loading_app(state: State) -> App {
+    let mut app = App::loading(state, Options { mouse: false, color: true });
+    update(&mut app, Action::Resize(120, 40));
+    app
+}
+
+/// The reader starts before its library is loaded: the list grows with
+/// each batch while the selection stays on its article, read marks apply
+/// as articles arrive, and a query typed while loading (the filter worker
+/// is not built yet) runs on the whole library when loading ends, when the
+/// background analysis starts too.
+#[test]
+fn the_list_grows_while_loading_and_a_waiting_query_runs_when_it_ends() {
+    let mut lib = Library::builtin();
+    let mut state = State::in_memory();
+    state.set_read(&lib.articles[1].id, true);
+    let mut app = loading_app(state);
+    assert!(app.visible.is_empty());
+    assert!(screen(&app).contains("loading…"), "{}", screen(&app));
+    update(&mut app, Action::Loading(lib.part(0..2)));
+    assert_eq!(app.visible, [0, 1]);
+    assert_eq!(app.open, Some(0), "the first article is previewed once it arrives");
+    assert_eq!(app.unread, 1, "article 1 was marked read before");
+    assert!(screen(&app).contains(&title(&app, 1)[..20]), "{}", screen(&app));
+    press(&mut app, "j");
+    assert_eq!(app.selected(), Some(1));
+    update(&mut app, Action::Loading(lib.part(2..3)));
+    assert_eq!(app.visible, [0, 1, 2]);
+    assert_eq!(app.selected(), Some(1), "the selection stays on its article");
+    assert_eq!(app.open, Some(1));
+    assert_eq!(app.unread, 2);
+    assert!(app.effects.is_empty(), "no analysis while loading: {:?}", app.effects);
+    // A query typed now waits: the filter worker is built when loading ends.
+    type_only(&mut app, "/apolog");
+    let asked = app.effects.iter().filter(|e| matches!(e, Effect::Filter { .. })).count();
+    assert_eq!(asked, 6, "one query per key: {:?}", app.effects);
+    app.effects.clear();
+    update(&mut app, Action::Loaded(lib.finish(3)));
+    assert!(app.loading.is_none());
+    assert!(app.effects.contains(&Effect::IndexTitles));
+    assert!(app.effects.contains(&Effect::AnalyseLibrary));
+    settle(&mut app);
+    assert_eq!(app.visible, [2], "the query ran on the whole library");
+    assert_eq!(app.matched(), 1);
+    assert!(screen(&app).contains("1/3"), "{}", screen(&app));
+}
+
+/// A query answered on part of the library runs again when the rest has
+/// come, and the status line counts the files while they load.
+#[test]
+fn a_query_answered_while_loading_runs_again_on_the_whole_library() {
+    let mut lib = Library::builtin();
+    let mut app = loading_app(State::in_memory());
+    update(&mut app, Action::Loading(lib.part(0..2)));
+    press(&mut app, "/apolog<enter>");
+    assert_eq!(app.matched(), 0, "the matching article has not arrived");
+    assert_eq!(app.mode, Mode::Normal);
+    update(&mut app, Action::Loaded(lib.finish(2)));
+    settle(&mut app);
+    assert_eq!(app.visible, [2]);
+    assert_eq!(app.selected(), Some(2));
+    assert!(screen(&app).contains(&title(&app, 2)[..20]), "{}", screen(&app));
+}
+
+/// The status line shows the loading count and bar, not the analysis.
+#[test]
+fn the_status_line_counts_files_while_loading() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tui");
+    let mut parts = Vec::new();
+    let mut lib = Library::load_streaming(&[Input::Path(dir)], &LoadOptions::default(), None, &mut |lib, range| {
+        parts.push(lib.part(range));
+        std::ops::ControlFlow::Continue(())
+    });
+    let mut app = loading_app(State::in_memory());
+    for p in parts {
+        update(&mut app, Action::Loading(p));
+    }
+    let s = screen(&app);
+    let found = lib.files_found;
+    assert!(s.contains(&format!("loading {found}/{found} ▕")), "{s}");
+    assert!(!s.contains("analysing"), "{s}");
+    let sent = app.lib.len();
+    update(&mut app, Action::Loaded(lib.finish(sent)));
+    // The previewed article counts as analysed.
+    assert!(screen(&app).contains("analysing 1/3 ▕"), "{}", screen(&app));
+}

@@ -94,7 +94,7 @@ impl Default for Options {
 }
 
 /// Where an article's body comes from when it is first asked for.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Body {
     /// Loaded with the library (standard input, the built-in library).
     Memory,
@@ -103,7 +103,7 @@ enum Body {
 }
 
 /// A loaded library: its articles in input order, and the problems.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Library {
     pub articles: Vec<Article>,
     bodies: Vec<Body>,
@@ -118,6 +118,47 @@ pub struct Library {
     /// far (for progress while loading).
     pub files_found: usize,
     pub files_done: usize,
+}
+
+/// Articles of a library still loading, in final order (see
+/// [`Library::part`]).
+#[derive(Debug, Clone)]
+pub struct Part {
+    articles: Vec<Article>,
+    bodies: Vec<Body>,
+    docs: Vec<OnceLock<Document>>,
+    analyses: Vec<Option<StoredAnalysis>>,
+    max_size: u64,
+    files_found: usize,
+    files_done: usize,
+    index_path: Option<PathBuf>,
+    /// Only in the last part ([`Library::finish`]).
+    problems: Vec<Problem>,
+}
+
+/// Parts are equal when they hold the same articles (by id and origin,
+/// with the same bodies) at the same point of the load.
+impl PartialEq for Part {
+    fn eq(&self, other: &Self) -> bool {
+        let same = |a: &Article, b: &Article| a.id == b.id && a.origin == b.origin;
+        self.articles.len() == other.articles.len()
+            && self.articles.iter().zip(&other.articles).all(|(a, b)| same(a, b))
+            && self.bodies == other.bodies
+            && (self.files_found, self.files_done) == (other.files_found, other.files_done)
+            && self.problems == other.problems
+    }
+}
+
+impl Eq for Part {}
+
+impl Part {
+    pub fn len(&self) -> usize {
+        self.articles.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.articles.is_empty()
+    }
 }
 
 /// A file found on the walk, with what the index keys it by.
@@ -464,6 +505,54 @@ impl Library {
         }
         let key_path = Path::new(key);
         self.articles.iter().position(|a| a.origin == key || Path::new(&a.origin) == key_path)
+    }
+
+    /// A copy of articles `range` with what opening them needs (bodies,
+    /// stored analyses), for a reader that shows a library while
+    /// [`Library::load_streaming`] is still loading it (see [`Library::append`]).
+    pub fn part(&self, range: std::ops::Range<usize>) -> Part {
+        Part {
+            articles: self.articles[range.clone()].to_vec(),
+            bodies: self.bodies[range.clone()].to_vec(),
+            docs: self.docs[range.clone()].to_vec(),
+            analyses: self.analyses[range].to_vec(),
+            max_size: self.max_size,
+            files_found: self.files_found,
+            files_done: self.files_done,
+            index_path: self.index_path.clone(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// The last [`Part`] of a loaded library, taken out of it: the articles
+    /// from `from` on (those not reported yet) and all the problems.
+    pub fn finish(&mut self, from: usize) -> Part {
+        let from = from.min(self.articles.len());
+        Part {
+            articles: self.articles.split_off(from),
+            bodies: self.bodies.split_off(from),
+            docs: self.docs.split_off(from),
+            analyses: self.analyses.split_off(from),
+            max_size: self.max_size,
+            files_found: self.files_found,
+            files_done: self.files_done,
+            index_path: self.index_path.clone(),
+            problems: std::mem::take(&mut self.problems),
+        }
+    }
+
+    /// Adds a [`Part`] of a library being loaded at the end of this one
+    /// (which holds the parts before it), and its loading progress.
+    pub fn append(&mut self, part: Part) {
+        self.articles.extend(part.articles);
+        self.bodies.extend(part.bodies);
+        self.docs.extend(part.docs);
+        self.analyses.extend(part.analyses);
+        self.max_size = part.max_size;
+        self.files_found = part.files_found;
+        self.files_done = part.files_done;
+        self.index_path = part.index_path;
+        self.problems.extend(part.problems);
     }
 
     pub fn len(&self) -> usize {

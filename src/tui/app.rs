@@ -16,7 +16,7 @@ use crate::core::clean::{clean, Cleaned};
 use crate::core::entities::{entities, Entity, Kind};
 use crate::core::filter::{fold, FilterResult, FilterWorker, Filterer, Query, TitleBuf};
 use crate::core::index::CachedAnalysis;
-use crate::core::library::Library;
+use crate::core::library::{Library, Part};
 use crate::core::state::State;
 
 use super::layout::{self, Focus, Panes, Shape};
@@ -82,6 +82,12 @@ pub enum Action {
     /// The filter worker's answer to [`Effect::Filter`]; dropped unless its
     /// generation is the newest query's.
     Filtered(FilterResult),
+    /// More articles of the library being loaded (see [`App::loading`]),
+    /// in final order: the list grows, the selection stays.
+    Loading(Part),
+    /// The last part: loading is over. The filter worker is built and the
+    /// background analysis starts; a query asked meanwhile runs again.
+    Loaded(Part),
 }
 
 /// Folded entity name → the articles (indices) whose entities include it.
@@ -110,6 +116,9 @@ pub enum Effect {
     /// [`filter_worker`]) and send back [`Action::Filtered`] carrying
     /// `generation`.
     Filter { generation: u64, query: String },
+    /// Build the filter worker over the library's titles (when loading
+    /// ends; queries asked before it is ready wait for it).
+    IndexTitles,
 }
 
 /// How many of the best matches the filter worker reports per query (the
@@ -258,6 +267,8 @@ pub struct App {
     undo: Vec<(String, bool)>,
     pub effects: Vec<Effect>,
     pub quit: bool,
+    /// While the library loads: (files done, files found so far).
+    pub loading: Option<(usize, usize)>,
 }
 
 fn clamp_sel(sel: usize, len: usize) -> usize {
@@ -321,6 +332,7 @@ impl App {
             undo: Vec::new(),
             effects: vec![Effect::AnalyseLibrary],
             quit: false,
+            loading: None,
         };
         app.analysed = analysed;
         if let Some(p) = app.state.problems.first() {
@@ -331,6 +343,56 @@ impl App {
         app.recount_unread();
         app.preview_selected();
         app
+    }
+
+    /// A reader whose library is still loading: the list starts empty and
+    /// grows with each [`Action::Loading`]; [`Action::Loaded`] ends it.
+    pub fn loading(state: State, opts: Options) -> Self {
+        let mut app = App::new(Library::default(), state, opts);
+        app.effects.clear();
+        app.loading = Some((0, 0));
+        app
+    }
+
+    /// Takes in more articles of the library being loaded.
+    fn grow(&mut self, part: Part) {
+        let before = self.lib.len();
+        Arc::make_mut(&mut self.lib).append(part);
+        let n = self.lib.len();
+        self.loading = Some((self.lib.files_done, self.lib.files_found));
+        self.analysed.resize(n, false);
+        self.unread += self.lib.articles[before..].iter().filter(|a| !self.state.is_read(&a.id)).count();
+        // The whole list grows; a query's or an entity's list waits for
+        // the end of loading.
+        if self.list_filter == ListFilter::None {
+            self.visible.extend(before..n);
+            self.fix_list_offset();
+            if self.open.is_none() {
+                self.preview_selected();
+            }
+        }
+    }
+
+    /// The last part: the filter worker is built, the background analysis
+    /// starts, and a query asked or applied while loading runs again on
+    /// the whole library.
+    fn loaded(&mut self, part: Part) {
+        self.grow(part);
+        self.loading = None;
+        if self.message.is_none() && !self.lib.problems.is_empty() {
+            self.message = Some(format!("{} inputs had problems (listed on exit; `byline check` lists them)", self.lib.problems.len()));
+        }
+        if self.lib.is_empty() {
+            self.quit = true;
+            return;
+        }
+        self.effects.push(Effect::IndexTitles);
+        self.effects.push(Effect::AnalyseLibrary);
+        let query_list = matches!(self.list_filter, ListFilter::Query { .. });
+        if !self.filter_input.trim().is_empty() && (self.filtering() || query_list) {
+            self.refilter();
+        }
+        self.refresh_entity_filter();
     }
 
     fn recount_unread(&mut self) {
@@ -417,9 +479,10 @@ impl App {
         }
     }
 
-    /// Background analysis still running: (articles done, articles).
+    /// Background analysis still running: (articles done, articles); it
+    /// starts when loading ends.
     pub fn progress(&self) -> Option<(usize, usize)> {
-        (self.analysed_count < self.lib.len()).then_some((self.analysed_count, self.lib.len()))
+        (self.loading.is_none() && self.analysed_count < self.lib.len()).then_some((self.analysed_count, self.lib.len()))
     }
 
     fn known_batch(&mut self, batch: Vec<(usize, Vec<String>)>) {
@@ -507,10 +570,15 @@ impl App {
             return;
         }
         self.filter_done = r.generation;
+        // The same query again (loading ended): the selection stays.
+        let keep = match &self.list_filter {
+            ListFilter::Query { query, .. } if *query == r.query => self.selected(),
+            _ => None,
+        };
         self.visible = r.top.iter().map(|m| m.index).collect();
         self.filter_total = r.total;
         self.list_filter = ListFilter::Query { query: r.query, positions: HashMap::new() };
-        self.list_sel = 0;
+        self.list_sel = keep.and_then(|i| self.visible.iter().position(|&v| v == i)).unwrap_or(0);
         self.list_offset = 0;
         self.fix_list_offset();
         self.preview_selected();
@@ -1046,7 +1114,10 @@ pub fn find_all(body: &str, query: &str) -> Vec<(usize, usize)> {
 pub fn update(app: &mut App, action: Action) {
     // A message stays until the user does something (a resize or a
     // background result is not the user).
-    if !matches!(action, Action::Resize(..) | Action::Analysed(_) | Action::Known(_) | Action::Filtered(_)) {
+    if !matches!(
+        action,
+        Action::Resize(..) | Action::Analysed(_) | Action::Known(_) | Action::Filtered(_) | Action::Loading(_) | Action::Loaded(_)
+    ) {
         app.message = None;
     }
     // Background results apply in every mode.
@@ -1054,6 +1125,8 @@ pub fn update(app: &mut App, action: Action) {
         Action::Filtered(r) => return app.filtered(r),
         Action::Analysed(batch) => return app.analysed_batch(batch),
         Action::Known(batch) => return app.known_batch(batch),
+        Action::Loading(part) => return app.grow(part),
+        Action::Loaded(part) => return app.loaded(part),
         a => a,
     };
     match app.mode {
@@ -1228,6 +1301,8 @@ pub fn update(app: &mut App, action: Action) {
         Action::Filtered(r) => app.filtered(r),
         Action::Analysed(batch) => app.analysed_batch(batch),
         Action::Known(batch) => app.known_batch(batch),
+        Action::Loading(part) => app.grow(part),
+        Action::Loaded(part) => app.loaded(part),
         // Typing outside an input line does nothing.
         Action::Input(_) | Action::Backspace | Action::Submit => {}
     }

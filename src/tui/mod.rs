@@ -16,6 +16,7 @@ pub mod view;
 pub mod wrap;
 
 use std::io::Write;
+use std::ops::{ControlFlow, Range};
 use std::sync::mpsc;
 
 use anyhow::Result;
@@ -101,8 +102,40 @@ fn save(app: &mut App) -> Option<String> {
     app.state.save().err().map(|e| format!("byline: {e}"))
 }
 
-/// Runs the reader until the user quits. Returns the process exit code.
-pub fn run(lib: Library, opts: Options) -> Result<u8> {
+/// What loads the library for the reader: a streaming load (see
+/// `Library::load_streaming`) that calls its argument with each batch of
+/// articles, in final order, and returns the whole library.
+pub trait Loader: FnOnce(&mut dyn FnMut(&Library, Range<usize>) -> ControlFlow<()>) -> Library + Send + 'static {}
+impl<F: FnOnce(&mut dyn FnMut(&Library, Range<usize>) -> ControlFlow<()>) -> Library + Send + 'static> Loader for F {}
+
+/// Loads the library on its own thread, each batch sent to the loop as
+/// [`Action::Loading`], the end as [`Action::Loaded`]. It stops when the
+/// reader has quit.
+fn load_in_background(load: impl Loader, tx: mpsc::Sender<Msg>) {
+    let spawned = std::thread::Builder::new().name("byline-load".into()).spawn(move || {
+        let mut sent = 0;
+        let mut lib = load(&mut |lib, range| {
+            sent = range.end;
+            match tx.send(Msg::Background(Action::Loading(lib.part(range)))) {
+                Ok(()) => ControlFlow::Continue(()),
+                Err(_) => ControlFlow::Break(()),
+            }
+        });
+        let last = lib.finish(sent);
+        let _ = tx.send(Msg::Background(Action::Loaded(last)));
+        // Freeing this copy of the articles waits until the reader has the end.
+        drop(lib);
+    });
+    spawned.expect("cannot start a thread to load the library");
+}
+
+/// Runs the reader until the user quits, showing the library as `load`
+/// reads it. Returns the process exit code.
+pub fn run(load: impl Loader, opts: Options) -> Result<u8> {
+    // Loading starts first; its batches wait in the channel.
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let work_tx = tx.clone();
+    load_in_background(load, tx.clone());
     let st = match state::default_path() {
         Some(p) => State::load(p),
         None => State::in_memory(),
@@ -111,23 +144,7 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
     // parsed now, before the terminal is taken over.
     let _ = keys::help();
     let _ = theme::Theme::new(opts.color).dim();
-    let mut app = App::new(lib, st, opts);
-    let (tx, rx) = mpsc::channel::<Msg>();
-    let work_tx = tx.clone();
-
-    {
-        // Folding every title takes a while on a large library: the list
-        // shows first, the filter is ready soon after.
-        let lib = app.lib.clone();
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            let answers = tx.clone();
-            let w = app::filter_worker(&lib, move |r| {
-                let _ = answers.send(Msg::Filtered(r));
-            });
-            let _ = tx.send(Msg::FilterReady(w));
-        });
-    }
+    let mut app = App::loading(st, opts);
 
     {
         use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
@@ -198,7 +215,11 @@ pub fn run(lib: Library, opts: Options) -> Result<u8> {
     for p in &app.lib.problems {
         eprintln!("byline: {p}");
     }
-    match outcome? {
+    let outcome = outcome?;
+    if app.lib.is_empty() && app.loading.is_none() {
+        anyhow::bail!("no articles to read");
+    }
+    match outcome {
         Some(sig) => Ok((128 + sig).clamp(0, 255) as u8),
         None => Ok(0),
     }
@@ -235,6 +256,18 @@ fn analyse_in_background(lib: std::sync::Arc<Library>, done: Vec<bool>, tx: mpsc
     drop(spawned);
 }
 
+/// Builds the filter worker over the titles on another thread (folding
+/// every title takes a while on a large library) and sends it to the loop.
+fn index_titles(lib: std::sync::Arc<Library>, tx: mpsc::Sender<Msg>) {
+    std::thread::spawn(move || {
+        let answers = tx.clone();
+        let w = app::filter_worker(&lib, move |r| {
+            let _ = answers.send(Msg::Filtered(r));
+        });
+        let _ = tx.send(Msg::FilterReady(w));
+    });
+}
+
 /// Writes the analyses made in this run to the library's on-disk index
 /// (none without one); `wait` does it on this thread, else on another.
 fn store_analyses(app: &mut App, wait: bool) {
@@ -267,6 +300,9 @@ fn lower_priority() {
     }
 }
 
+/// The longest the loop takes queued messages before drawing.
+const FRAME: std::time::Duration = std::time::Duration::from_millis(16);
+
 /// Handles messages until quit; returns the signal that ended it, if any.
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
@@ -284,8 +320,10 @@ fn event_loop(
             dirty = false;
         }
         // Block for one message, then take whatever else is queued (a burst
-        // of resizes or keys) before drawing again.
+        // of resizes or keys) before drawing again, for at most a frame's
+        // time (batches of a loading library keep coming).
         let first = rx.recv()?;
+        let burst = std::time::Instant::now();
         let mut next = Some(first);
         while let Some(msg) = next.take() {
             match msg {
@@ -315,7 +353,7 @@ fn event_loop(
             if app.quit {
                 return Ok(None);
             }
-            next = rx.try_recv().ok();
+            next = if burst.elapsed() < FRAME { rx.try_recv().ok() } else { None };
         }
         for effect in std::mem::take(&mut app.effects) {
             match effect {
@@ -325,6 +363,7 @@ fn event_loop(
                     out.flush()?;
                 }
                 app::Effect::Filter { generation, query } => filter.ask(generation, query),
+                app::Effect::IndexTitles => index_titles(app.lib.clone(), work_tx.clone()),
                 app::Effect::AnalyseLibrary => analyse_in_background(app.lib.clone(), app.analysed_flags().to_vec(), work_tx.clone()),
             }
         }

@@ -86,7 +86,8 @@ fn list(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) {
     let inner = block.inner(r);
     render(block, r, buf);
     if n == 0 {
-        render(Paragraph::new(Line::styled("no title matches", t.dim())), inner, buf);
+        let empty = if app.loading.is_some() { "loading…" } else { "no title matches" };
+        render(Paragraph::new(Line::styled(empty, t.dim())), inner, buf);
         return;
     }
     let positions = match &app.list_filter {
@@ -362,6 +363,7 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
             None => String::new(),
         },
         _ if app.message_shows_progress() => String::new(),
+        _ if app.loading.is_some() => loading_status(app),
         _ => app.progress().map(|(done, all)| format!(" analysing {done}/{all} {} ", progress_bar(done, all, 8))).unwrap_or_default(),
     };
     let rw = Span::raw(right.as_str()).width() as u16;
@@ -384,6 +386,15 @@ fn status(app: &App, buf: &mut Buffer, r: Rect, t: &Theme) -> Option<Position> {
         }
     }
     cursor.then(|| Position { x: (r.x + width).min(r.right().saturating_sub(1)), y: r.y })
+}
+
+/// "loading 2048/100000 ▕██      ▏" while the library loads (files read
+/// of files found; "loading…" while the folders are walked).
+fn loading_status(app: &App) -> String {
+    match app.loading {
+        Some((done, found)) if found > 0 => format!(" loading {done}/{found} {} ", progress_bar(done, found, 8)),
+        _ => " loading… ".into(),
+    }
 }
 
 /// A bar of `cells` cells between ▕ and ▏, filled in eighths.

@@ -173,6 +173,12 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
+/// General punctuation (dashes, quotation marks, bullets): not a letter,
+/// digit or space, and common enough in prose to skip the Unicode tables.
+fn is_punctuation(c: char) -> bool {
+    matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205e}')
+}
+
 /// Counts of one unit's characters.
 #[derive(Default)]
 struct Chars {
@@ -215,6 +221,12 @@ fn count_chars(t: &str) -> Chars {
                 b',' => n.commas += 1,
                 b'.' | b'!' | b'?' => n.sentences += (i + 1 == b.len() || b[i + 1] == b' ') as usize,
                 _ => {}
+            }
+            continue;
+        }
+        if is_punctuation(c) {
+            if c == '\u{2022}' || c == '\u{203a}' {
+                n.seps += 1;
             }
             continue;
         }
@@ -276,7 +288,8 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         let mut overlap = 0usize;
         for w in t.split_whitespace() {
             nwords += 1;
-            let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+            let core =
+                w.trim_matches(|c: char| if c.is_ascii() { !c.is_ascii_alphanumeric() } else { is_punctuation(c) || !c.is_alphanumeric() });
             // Lower-case only what a lookup needs: stop words are short.
             let lower: &str = if aligned {
                 let at = core.as_ptr() as usize - t.as_ptr() as usize;
@@ -506,6 +519,13 @@ mod tests {
         assert!(at("log_words") > lw(10.0));
         assert_eq!(at("ends_sentence"), 1.0);
         assert_eq!(at("prose"), 1.0);
+    }
+
+    #[test]
+    fn general_punctuation_is_no_letter_digit_or_space() {
+        for c in ('\u{2010}'..='\u{2027}').chain('\u{2030}'..='\u{205e}') {
+            assert!(!c.is_alphanumeric() && !c.is_alphabetic() && !c.is_whitespace() && !c.is_uppercase() && !is_cjk(c), "{c:?}");
+        }
     }
 
     #[test]

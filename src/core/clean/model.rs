@@ -115,6 +115,10 @@ impl Model {
             let root = if t.f.is_empty() { leaf0 } else { n0 };
             roots.push((root as u32, depth(root)));
         }
+        // A power of two of nodes, so that a masked index needs no bounds check.
+        let size = nodes.len().next_power_of_two();
+        nodes.resize(size, Node { threshold: f32::INFINITY, feature: 0, left: 0, right: 0 });
+        values.resize(size, 0.0);
         let width = m.trees.iter().flat_map(|t| t.f.iter()).map(|&f| f as usize + 1).max().unwrap_or(0);
         assert!(width <= MAX_FEATURES, "the model uses more features than inference allows");
         Model { threshold: m.threshold, html_threshold: m.html_threshold, nodes, values, roots, width }
@@ -143,11 +147,13 @@ impl Model {
                 }
             }
             let mut raw = [0.0f32; LANES];
+            let mask = self.nodes.len() - 1;
+            let nodes = &self.nodes[..=mask];
             for &(root, depth) in &self.roots {
                 let mut c = [root; LANES];
                 for _ in 0..depth {
                     for (l, c) in c.iter_mut().enumerate() {
-                        let n = &self.nodes[*c as usize];
+                        let n = &nodes[*c as usize & mask];
                         // `feature` counts in steps of LANES; the mask only keeps the index in bounds.
                         *c = if xs[(n.feature as usize + l) & (MAX_FEATURES * LANES - 1)] <= n.threshold { n.left } else { n.right };
                     }

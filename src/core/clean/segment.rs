@@ -130,10 +130,16 @@ fn markdown_links(s: &str) -> (usize, usize) {
     (chars, links)
 }
 
+/// Does `s` hold a markdown image `![`?
+fn has_image(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'!', b).any(|i| b.get(i + 1) == Some(&b'['))
+}
+
 fn is_image_only(raw: &str) -> bool {
     let t = raw.trim();
     // markdown image or linked image
-    if t.contains("![") {
+    if has_image(t) {
         return strip_inline_markup(t).trim().trim_matches(['*', '_', ' ', '[', ']']).is_empty();
     }
     // w3m alt text "[photo-name]" / lynx "[IMG]"
@@ -226,6 +232,18 @@ fn clean_line(s: &str) -> String {
         return sanitize_line(s);
     }
     let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // The same on bytes: ASCII whitespace is what `split_whitespace` splits ASCII on.
+        let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        for word in s.as_bytes().split(space).filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let at = word.as_ptr() as usize - s.as_ptr() as usize;
+            out.push_str(&s[at..at + word.len()]);
+        }
+        return out;
+    }
     for word in s.split_whitespace() {
         if !out.is_empty() {
             out.push(' ');
@@ -314,7 +332,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
         }
         let raw = if end == start + 1 { lines[start].to_owned() } else { lines[start..end].join("\n") };
         let (text, kind, list, link_chars, links) = plain(&lines[start..end]);
-        let image = is_image_only(&raw) || (text.is_empty() && raw.contains("!["));
+        let image = is_image_only(&raw) || (text.is_empty() && has_image(&raw));
         out.push(Unit { indent: lines[start].len() - lines[start].trim_start().len(), raw, text, kind, list, image, link_chars, links });
         i = end;
     }

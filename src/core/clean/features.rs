@@ -4,7 +4,10 @@
 //! reads these through `byline clean --features`, so training and inference
 //! compute them with the same code.
 
+use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 
 use super::segment::Unit;
 use super::BlockKind;
@@ -68,6 +71,16 @@ pub(crate) const NAMES: &[&str] = &[
     "has_title",
     "win_stamp_share",
     "win_short_share",
+    "dup_in_page",
+    "dup_prefix",
+    "stamps_before",
+    "stamps_after",
+    "cue",
+    "win_cue_share",
+    "cues_before",
+    "win_heading_share",
+    "card",
+    "win_card_share",
 ];
 
 /// A word of at most 8 bytes as a number (its bytes, little-endian).
@@ -119,6 +132,37 @@ fn stopwords() -> &'static StopWords {
     })
 }
 
+/// The thread cues of `assets/clean-thread.txt`, in one matcher.
+fn thread_cues() -> &'static AhoCorasick {
+    static C: OnceLock<AhoCorasick> = OnceLock::new();
+    C.get_or_init(|| {
+        let cues =
+            include_str!("../../../assets/clean-thread.txt").lines().map(str::trim_end).filter(|l| !l.is_empty() && !l.starts_with('#'));
+        AhoCorasick::new(cues).expect("thread cues build a matcher")
+    })
+}
+
+/// A short line of a comment thread or teaser list: a cue word ("reply",
+/// "votes", "2 days ago") in a line of at most 8 words.
+fn is_cue(lower: &str, words: f32) -> bool {
+    words <= 8.0 && thread_cues().is_match(lower)
+}
+
+/// Bytes of a long unit's start that stand for it when looking for a
+/// teaser repeated with another ending.
+const PREFIX_BYTES: usize = 48;
+
+fn prefix_of(lower: &str) -> Option<&str> {
+    if lower.len() < PREFIX_BYTES + 16 {
+        return None;
+    }
+    let mut end = PREFIX_BYTES;
+    while !lower.is_char_boundary(end) {
+        end += 1;
+    }
+    Some(&lower[..end])
+}
+
 /// What the rules found about a unit that the model may also use.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Hints {
@@ -143,6 +187,13 @@ struct Base {
     image: bool,
     /// A time stamp or meta line: a dateline, "2 days ago", "07:52 am".
     stamp: bool,
+    /// A thread cue ([`is_cue`]).
+    cue: bool,
+    heading: bool,
+    /// A headline-like line: 3 to 16 words, no sentence end, not a list item.
+    headline: bool,
+    /// One sentence of under 45 words.
+    blurb: bool,
 }
 
 /// Does a short line look like a time stamp ("2 days ago at 07:52 am",
@@ -259,6 +310,9 @@ fn count_chars(t: &str) -> Chars {
 pub(crate) const WIDTH: usize = NAMES.len();
 /// The unit's own features, before the context ones.
 const OWN: usize = 26;
+/// The features added last (repeats in the page, comment threads, teaser
+/// cards), after the first context ones.
+const NEW: usize = 10;
 
 /// Computes the feature matrix, one row of [`WIDTH`] per unit, row after
 /// row. `lower` holds each unit's text lower-cased.
@@ -322,6 +376,10 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         let has_title = title_lower.len() >= 12 && t.len() > title_lower.len() + 10 && lower_t.contains(&title_lower);
         base.push(Base {
             stamp,
+            cue: is_cue(lower_t, nw),
+            heading: u.kind == BlockKind::Heading,
+            headline: (3.0..=16.0).contains(&nw) && !ends && !u.list,
+            blurb: c.sentences == 1 && (5.0..45.0).contains(&nw),
             words: nw,
             log_words: lw(nw),
             alnum: alnum as f32,
@@ -419,6 +477,29 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         acc.shorts += (b.words < 6.0) as u32;
         sums.push(acc);
     }
+    // Repeats within the page: the same text, or the same start.
+    let hash = |t: &str| xxhash_rust::xxh3::xxh3_64(t.as_bytes());
+    let mut same: HashMap<u64, u32> = HashMap::new();
+    let mut same_start: HashMap<u64, u32> = HashMap::new();
+    for (k, l) in lower.iter().enumerate() {
+        if base[k].words >= 3.0 {
+            *same.entry(hash(l)).or_default() += 1;
+        }
+        if let Some(p) = prefix_of(l) {
+            *same_start.entry(hash(p)).or_default() += 1;
+        }
+    }
+    // Teaser cards: a one-sentence blurb right after a headline-like line.
+    let card: Vec<bool> = (0..n).map(|k| k > 0 && base[k - 1].headline && base[k].blurb).collect();
+    let mut card_sum = vec![0u32; n + 1];
+    let mut heading_sum = vec![0u32; n + 1];
+    let mut cue_sum = vec![0u32; n + 1];
+    for k in 0..n {
+        card_sum[k + 1] = card_sum[k] + card[k] as u32;
+        heading_sum[k + 1] = heading_sum[k] + base[k].heading as u32;
+        cue_sum[k + 1] = cue_sum[k] + base[k].cue as u32;
+    }
+    let total_stamps = sums[n].stamps;
     let mut cum_chars = 0.0f32;
     for k in 0..n {
         let b = &base[k];
@@ -458,7 +539,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             }
             None => (0.0, 0.0, 0.0, n as f32),
         };
-        rows[k * WIDTH + OWN..(k + 1) * WIDTH].copy_from_slice(&[
+        rows[k * WIDTH + OWN..(k + 1) * WIDTH - NEW].copy_from_slice(&[
             if n > 1 { k as f32 / (n - 1) as f32 } else { 0.0 },
             cum_chars / total_alnum,
             lw(run_words),
@@ -493,6 +574,22 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             stamps / cnt,
             shorts / cnt,
         ]);
+        let win = |v: &[u32]| (v[hi + 1] - v[lo]) as f32 / cnt;
+        let l = lower[k].as_str();
+        let dup = b.words >= 3.0 && same.get(&hash(l)).is_some_and(|&c| c > 1);
+        let dup_start = prefix_of(l).is_some_and(|p| same_start.get(&hash(p)).is_some_and(|&c| c > 1));
+        rows[(k + 1) * WIDTH - NEW..(k + 1) * WIDTH].copy_from_slice(&[
+            dup as u8 as f32,
+            dup_start as u8 as f32,
+            lw(sums[k].stamps as f32),
+            lw((total_stamps - sums[k + 1].stamps) as f32),
+            b.cue as u8 as f32,
+            win(&cue_sum),
+            lw(cue_sum[k] as f32),
+            win(&heading_sum),
+            card[k] as u8 as f32,
+            win(&card_sum),
+        ]);
         cum_chars += b.alnum;
     }
     rows
@@ -526,6 +623,21 @@ mod tests {
         for c in ('\u{2010}'..='\u{2027}').chain('\u{2030}'..='\u{205e}') {
             assert!(!c.is_alphanumeric() && !c.is_alphabetic() && !c.is_whitespace() && !c.is_uppercase() && !is_cjk(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn comment_threads_and_repeated_teasers_are_seen() {
+        let teaser =
+            "Council approves the ferry terminal WASHINGTON: The harbour council approved the plans on Tuesday after a long debate.";
+        let text = format!("{teaser}\n\nThe minister spoke at length today about the plans for the harbour and the coast road.\n\nJaneDoe\n\n2 days ago at 07:52 am\n\nRating: 9 Votes\n\n{teaser}");
+        let u = units(&text);
+        let lower: Vec<String> = u.iter().map(|u| u.text.to_lowercase()).collect();
+        let rows = features(&u, &lower, &vec![Hints::default(); u.len()], "", false);
+        let at = |k: usize, n: &str| rows[k * WIDTH + NAMES.iter().position(|x| *x == n).unwrap()];
+        assert_eq!((at(0, "dup_in_page"), at(5, "dup_in_page"), at(1, "dup_in_page")), (1.0, 1.0, 0.0));
+        assert_eq!((at(3, "cue"), at(4, "cue"), at(1, "cue"), at(2, "cue")), (1.0, 1.0, 0.0, 0.0));
+        // Stamps seen before the last unit: the time stamp.
+        assert_eq!(at(5, "stamps_before"), lw(1.0));
     }
 
     #[test]

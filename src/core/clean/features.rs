@@ -275,6 +275,13 @@ fn count_chars(t: &str) -> Chars {
             }
             continue;
         }
+        if ('\u{c0}'..='\u{ff}').contains(&c) && c != '\u{d7}' && c != '\u{f7}' {
+            // Latin-1 letters: capitals up to U+00DE.
+            n.alnum += 1;
+            n.letters += 1;
+            n.upper += (c <= '\u{de}') as usize;
+            continue;
+        }
         if is_punctuation(c) {
             if c == '\u{2022}' || c == '\u{203a}' {
                 n.seps += 1;
@@ -324,6 +331,8 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     title_words.sort_unstable();
     title_words.dedup();
+    // The byte lengths of the title's words, to skip most lookups.
+    let title_lens = title_words.iter().fold(0u64, |m, w| m | 1 << w.len().min(63));
     let mut rows = vec![0.0f32; n * WIDTH];
     let mut base: Vec<Base> = Vec::with_capacity(n);
     // Own features that go after the context ones (added later in NAMES).
@@ -361,7 +370,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             if w.chars().next().is_some_and(char::is_uppercase) {
                 caps += 1;
             }
-            if !title_words.is_empty() && title_words.binary_search_by(|x| x.as_str().cmp(lower)).is_ok() {
+            if title_lens >> lower.len().min(63) & 1 == 1 && title_words.binary_search_by(|x| x.as_str().cmp(lower)).is_ok() {
                 overlap += 1;
             }
         }
@@ -616,6 +625,18 @@ mod tests {
         assert!(at("log_words") > lw(10.0));
         assert_eq!(at("ends_sentence"), 1.0);
         assert_eq!(at("prose"), 1.0);
+    }
+
+    #[test]
+    fn latin1_letters_are_counted_as_the_unicode_tables_count_them() {
+        for c in '\u{80}'..='\u{ff}' {
+            let t = format!("a{c}b");
+            let n = count_chars(&t);
+            assert_eq!(n.alnum, 2 + c.is_alphanumeric() as usize, "{c:?}");
+            assert_eq!(n.letters, 2 + c.is_alphabetic() as usize, "{c:?}");
+            assert_eq!(n.upper, c.is_uppercase() as usize, "{c:?}");
+            assert_eq!(n.spaces, c.is_whitespace() as usize, "{c:?}");
+        }
     }
 
     #[test]

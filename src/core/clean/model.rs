@@ -58,7 +58,7 @@ fn down(t: f64) -> f32 {
 /// processor, where one walk waits on each node it loads.
 const LANES: usize = 8;
 /// At most this many features (a power of two).
-const MAX_FEATURES: usize = 128;
+const MAX_FEATURES: usize = 256;
 
 /// The ensemble, flattened for a cache-friendly walk, and the decision
 /// thresholds chosen in cross-validation.
@@ -124,7 +124,8 @@ impl Model {
         Model { threshold: m.threshold, html_threshold: m.html_threshold, nodes, values, roots, width }
     }
 
-    /// The probability that a unit with features `x` is article text.
+    /// The probability that a unit with features `x` is article text (one
+    /// row; [`Model::predict_rows`] is faster for many).
     #[cfg(test)]
     pub fn predict(&self, x: &[f32]) -> f64 {
         let mut out = [0.0];

@@ -58,7 +58,22 @@ fn benches(c: &mut Criterion) {
     bench_set(c, "fixture_html", &load(&[fixtures.join("article.html")]));
     let shared = std::env::var("BYLINE_SHARED").map(PathBuf::from).unwrap_or_else(|_| root.join("../shared"));
     let dev = shared.join("corpus/extraction-dev");
-    bench_set(c, "dev_txt", &load(&files(&dev, "txt")));
+    let txt = load(&files(&dev, "txt"));
+    bench_set(c, "dev_txt", &txt);
+    // The text peer in the same run: one plain pass over each dump
+    // (lower-case it and count its words), a floor any line cleaner pays.
+    if !txt.is_empty() {
+        let mut g = c.benchmark_group("reference");
+        g.throughput(Throughput::Elements(txt.len() as u64));
+        g.bench_function("dev_txt_lowercase_words", |b| {
+            b.iter(|| {
+                for (d, _) in &txt {
+                    black_box(black_box(d.text.as_str()).to_lowercase().split_whitespace().count());
+                }
+            })
+        });
+        g.finish();
+    }
     let html = load(&files(&dev, "html"));
     bench_set(c, "dev_html", &html);
     // The reference peer in the same run: parsing each page into a DOM

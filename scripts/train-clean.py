@@ -82,6 +82,7 @@ def main():
     ap.add_argument("--trees", type=int, default=250)
     ap.add_argument("--leaves", type=int, default=15)
     ap.add_argument("--lr", type=float, default=0.05)
+    ap.add_argument("--max-depth", type=int, default=-1, help="cap tree depth (inference walks every tree to its deepest leaf)")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--cache", help="keep the feature rows in this JSON file (delete it when features change)")
@@ -129,7 +130,7 @@ def main():
                 w.append(min(60, max(1, len(tokens(r["text"])))) ** 0.5)
         return np.array(X, dtype=np.float32), np.array(y), np.array(w)
 
-    params = dict(objective="binary", num_leaves=args.leaves, learning_rate=args.lr, min_child_samples=20, feature_fraction=0.8,
+    params = dict(objective="binary", num_leaves=args.leaves, max_depth=args.max_depth, learning_rate=args.lr, min_child_samples=20, feature_fraction=0.8,
                   bagging_fraction=0.8, bagging_freq=1, lambda_l2=1.0, verbose=-1, num_threads=2, seed=7)
 
     def output(rows, probs, thr):

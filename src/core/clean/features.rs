@@ -4,8 +4,10 @@
 //! reads these through `byline clean --features`, so training and inference
 //! compute them with the same code.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
 
 use super::segment::Unit;
 use super::BlockKind;
@@ -69,23 +71,104 @@ pub(crate) const NAMES: &[&str] = &[
     "has_title",
     "win_stamp_share",
     "win_short_share",
+    "dup_in_page",
+    "dup_prefix",
+    "stamps_before",
+    "stamps_after",
+    "cue",
+    "win_cue_share",
+    "cues_before",
+    "win_heading_share",
+    "card",
+    "win_card_share",
 ];
 
-fn stopwords() -> &'static HashSet<&'static str> {
-    static S: OnceLock<HashSet<&'static str>> = OnceLock::new();
+/// A word of at most 8 bytes as a number (its bytes, little-endian).
+fn word_key(w: &str) -> Option<u64> {
+    (1..=8).contains(&w.len()).then(|| w.bytes().rev().fold(0u64, |k, b| (k << 8) | u64::from(b)))
+}
+
+/// The stop words, in an open-addressed table of their [`word_key`]s (all
+/// are short; a longer word is never one).
+struct StopWords {
+    slots: Vec<u64>,
+}
+
+impl StopWords {
+    fn slot(&self, key: u64) -> usize {
+        (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & (self.slots.len() - 1)
+    }
+
+    fn contains(&self, w: &str) -> bool {
+        let Some(key) = word_key(w) else { return false };
+        let mut i = self.slot(key);
+        loop {
+            match self.slots[i] {
+                0 => return false,
+                k if k == key => return true,
+                _ => i = (i + 1) & (self.slots.len() - 1),
+            }
+        }
+    }
+}
+
+fn stopwords() -> &'static StopWords {
+    static S: OnceLock<StopWords> = OnceLock::new();
     S.get_or_init(|| {
-        include_str!("../../../assets/clean-stopwords.txt")
+        let words: Vec<&str> = include_str!("../../../assets/clean-stopwords.txt")
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect()
+            .collect();
+        let mut s = StopWords { slots: vec![0; (words.len() * 4).next_power_of_two()] };
+        for key in words.iter().filter_map(|w| word_key(w)) {
+            let mut i = s.slot(key);
+            while s.slots[i] != 0 && s.slots[i] != key {
+                i = (i + 1) & (s.slots.len() - 1);
+            }
+            s.slots[i] = key;
+        }
+        s
     })
+}
+
+/// The thread cues of `assets/clean-thread.txt`, in one matcher.
+fn thread_cues() -> &'static AhoCorasick {
+    static C: OnceLock<AhoCorasick> = OnceLock::new();
+    C.get_or_init(|| {
+        let cues =
+            include_str!("../../../assets/clean-thread.txt").lines().map(str::trim_end).filter(|l| !l.is_empty() && !l.starts_with('#'));
+        AhoCorasick::new(cues).expect("thread cues build a matcher")
+    })
+}
+
+/// A short line of a comment thread or teaser list: a cue word ("reply",
+/// "votes", "2 days ago") in a line of at most 8 words.
+fn is_cue(lower: &str, words: f32) -> bool {
+    words <= 8.0 && thread_cues().is_match(lower)
+}
+
+/// Bytes of a long unit's start that stand for it when looking for a
+/// teaser repeated with another ending.
+const PREFIX_BYTES: usize = 48;
+
+fn prefix_of(lower: &str) -> Option<&str> {
+    if lower.len() < PREFIX_BYTES + 16 {
+        return None;
+    }
+    let mut end = PREFIX_BYTES;
+    while !lower.is_char_boundary(end) {
+        end += 1;
+    }
+    Some(&lower[..end])
 }
 
 /// What the rules found about a unit that the model may also use.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Hints {
     pub phrase: bool,
+    /// The phrase is a photo credit ("caption" in `assets/boilerplate.txt`).
+    pub caption: bool,
     pub dateline: bool,
     pub title: bool,
 }
@@ -94,6 +177,8 @@ pub(crate) struct Hints {
 #[derive(Debug, Clone, Copy, Default)]
 struct Base {
     words: f32,
+    /// `lw(words)`.
+    log_words: f32,
     alnum: f32,
     link_chars: f32,
     ends: bool,
@@ -102,6 +187,13 @@ struct Base {
     image: bool,
     /// A time stamp or meta line: a dateline, "2 days ago", "07:52 am".
     stamp: bool,
+    /// A thread cue ([`is_cue`]).
+    cue: bool,
+    heading: bool,
+    /// A headline-like line: 3 to 16 words, no sentence end, not a list item.
+    headline: bool,
+    /// One sentence of under 45 words.
+    blurb: bool,
 }
 
 /// Does a short line look like a time stamp ("2 days ago at 07:52 am",
@@ -132,86 +224,173 @@ fn is_cjk(c: char) -> bool {
     matches!(c, '\u{3040}'..='\u{30ff}' | '\u{3400}'..='\u{4dbf}' | '\u{4e00}'..='\u{9fff}' | '\u{f900}'..='\u{faff}')
 }
 
-/// Computes the feature matrix, one row per unit.
-pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool) -> Vec<Vec<f32>> {
+/// General punctuation (dashes, quotation marks, bullets): not a letter,
+/// digit or space, and common enough in prose to skip the Unicode tables.
+fn is_punctuation(c: char) -> bool {
+    matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205e}')
+}
+
+/// Counts of one unit's characters.
+#[derive(Default)]
+struct Chars {
+    chars: usize,
+    /// Whitespace characters (the rest belong to words).
+    spaces: usize,
+    cjk: usize,
+    alnum: usize,
+    digits: usize,
+    letters: usize,
+    upper: usize,
+    seps: usize,
+    commas: usize,
+    copyright: bool,
+    /// Sentence ends: '.', '!' or '?' before a space or at the end, and
+    /// the ideographic full stop, exclamation and question marks.
+    sentences: usize,
+}
+
+fn count_chars(t: &str) -> Chars {
+    let mut n = Chars::default();
+    let b = t.as_bytes();
+    for (i, c) in t.char_indices() {
+        n.chars += 1;
+        if c.is_ascii() {
+            let a = c as u8;
+            if a.is_ascii_alphanumeric() {
+                n.alnum += 1;
+                if a.is_ascii_digit() {
+                    n.digits += 1;
+                } else {
+                    n.letters += 1;
+                    n.upper += a.is_ascii_uppercase() as usize;
+                }
+                continue;
+            }
+            match a {
+                b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => n.spaces += 1,
+                b'|' | b'/' | b'>' => n.seps += 1,
+                b',' => n.commas += 1,
+                b'.' | b'!' | b'?' => n.sentences += (i + 1 == b.len() || b[i + 1] == b' ') as usize,
+                _ => {}
+            }
+            continue;
+        }
+        if ('\u{c0}'..='\u{ff}').contains(&c) && c != '\u{d7}' && c != '\u{f7}' {
+            // Latin-1 letters: capitals up to U+00DE.
+            n.alnum += 1;
+            n.letters += 1;
+            n.upper += (c <= '\u{de}') as usize;
+            continue;
+        }
+        if is_punctuation(c) {
+            if c == '\u{2022}' || c == '\u{203a}' {
+                n.seps += 1;
+            }
+            continue;
+        }
+        if is_cjk(c) {
+            n.cjk += 1;
+        }
+        if c.is_alphanumeric() {
+            n.alnum += 1;
+        }
+        if c.is_alphabetic() {
+            n.letters += 1;
+            if c.is_uppercase() {
+                n.upper += 1;
+            }
+        }
+        if c.is_whitespace() {
+            n.spaces += 1;
+        }
+        match c {
+            '\u{2022}' | '\u{00b7}' | '\u{00bb}' | '\u{203a}' => n.seps += 1,
+            '\u{00a9}' => n.copyright = true,
+            '\u{3002}' | '\u{ff01}' | '\u{ff1f}' => n.sentences += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// Number of features per unit.
+pub(crate) const WIDTH: usize = NAMES.len();
+/// The unit's own features, before the context ones.
+const OWN: usize = 26;
+/// The features added last (repeats in the page, comment threads, teaser
+/// cards), after the first context ones.
+const NEW: usize = 10;
+
+/// Computes the feature matrix, one row of [`WIDTH`] per unit, row after
+/// row. `lower` holds each unit's text lower-cased.
+pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title: &str, html: bool) -> Vec<f32> {
     let n = units.len();
     let stop = stopwords();
     let title_lower = title.to_lowercase();
-    let title_words: HashSet<String> =
+    let mut title_words: Vec<String> =
         title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    let mut rows: Vec<Vec<f32>> = Vec::with_capacity(n);
+    title_words.sort_unstable();
+    title_words.dedup();
+    // The byte lengths of the title's words, to skip most lookups.
+    let title_lens = title_words.iter().fold(0u64, |m, w| m | 1 << w.len().min(63));
+    let mut rows = vec![0.0f32; n * WIDTH];
     let mut base: Vec<Base> = Vec::with_capacity(n);
     // Own features that go after the context ones (added later in NAMES).
     let mut extra: Vec<[f32; 2]> = Vec::with_capacity(n);
-    for (u, h) in units.iter().zip(hints) {
+    let mut buf = String::new();
+    for (k, (u, h)) in units.iter().zip(hints).enumerate() {
         let t = u.text.as_str();
-        let words: Vec<&str> = t.split_whitespace().collect();
-        // Text without spaces between words counts about two characters a word.
-        let cjk = t.chars().filter(|&c| is_cjk(c)).count();
-        let nw = (words.len() + cjk / 2) as f32;
-        let mut alnum = 0usize;
-        let mut digits = 0usize;
-        let mut letters = 0usize;
-        let mut upper = 0usize;
-        let mut seps = 0usize;
-        let mut commas = 0usize;
-        let mut copyright = false;
-        for c in t.chars() {
-            if c.is_alphanumeric() {
-                alnum += 1;
-            }
-            if c.is_ascii_digit() {
-                digits += 1;
-            }
-            if c.is_alphabetic() {
-                letters += 1;
-                if c.is_uppercase() {
-                    upper += 1;
-                }
-            }
-            match c {
-                '|' | '\u{2022}' | '\u{00b7}' | '\u{00bb}' | '\u{203a}' | '/' | '>' => seps += 1,
-                ',' => commas += 1,
-                '\u{00a9}' => copyright = true,
-                _ => {}
-            }
-        }
-        let sentences = t.match_indices(['.', '!', '?']).filter(|(i, _)| t[i + 1..].starts_with(' ') || i + 1 == t.len()).count()
-            + t.matches(['\u{3002}', '\u{ff01}', '\u{ff1f}']).count();
+        let lower_t = lower[k].as_str();
+        // Lower-cased words can be cut out of the lower-cased line when
+        // lower-casing kept every byte in place.
+        let aligned = t.is_ascii();
+        let c = count_chars(t);
+        let mut nwords = 0usize;
         let mut stops = 0usize;
         let mut caps = 0usize;
-        let mut wlen = 0usize;
         let mut overlap = 0usize;
-        let mut buf = String::new();
-        for w in &words {
-            let core = w.trim_matches(|c: char| !c.is_alphanumeric());
+        for w in t.split_whitespace() {
+            nwords += 1;
+            let core =
+                w.trim_matches(|c: char| if c.is_ascii() { !c.is_ascii_alphanumeric() } else { is_punctuation(c) || !c.is_alphanumeric() });
             // Lower-case only what a lookup needs: stop words are short.
-            let lower: &str = if core.chars().any(char::is_uppercase) && (core.len() <= 8 || !title_words.is_empty()) {
+            let lower: &str = if aligned {
+                let at = core.as_ptr() as usize - t.as_ptr() as usize;
+                &lower_t[at..at + core.len()]
+            } else if core.chars().any(char::is_uppercase) && (core.len() <= 8 || !title_words.is_empty()) {
                 buf.clear();
                 buf.extend(core.chars().flat_map(char::to_lowercase));
                 &buf
             } else {
                 core
             };
-            if lower.len() <= 8 && stop.contains(lower) {
+            if stop.contains(lower) {
                 stops += 1;
             }
             if w.chars().next().is_some_and(char::is_uppercase) {
                 caps += 1;
             }
-            if !title_words.is_empty() && title_words.contains(lower) {
+            if title_lens >> lower.len().min(63) & 1 == 1 && title_words.binary_search_by(|x| x.as_str().cmp(lower)).is_ok() {
                 overlap += 1;
             }
-            wlen += w.chars().count();
         }
+        // Text without spaces between words counts about two characters a word.
+        let nw = (nwords + c.cjk / 2) as f32;
+        let wlen = c.chars - c.spaces;
         let ends = ends_sentence(t);
+        let alnum = c.alnum;
         let link_share = if alnum > 0 { (u.link_chars as f32 / alnum as f32).min(1.0) } else { 0.0 };
-        let prose = nw >= 10.0 && sentences >= 1 && link_share < 0.5;
+        let prose = nw >= 10.0 && c.sentences >= 1 && link_share < 0.5;
         let stamp = is_stamp(t, h.dateline);
-        let has_title = title_lower.len() >= 12 && t.len() > title_lower.len() + 10 && t.to_lowercase().contains(&title_lower);
+        let has_title = title_lower.len() >= 12 && t.len() > title_lower.len() + 10 && lower_t.contains(&title_lower);
         base.push(Base {
             stamp,
+            cue: is_cue(lower_t, nw),
+            heading: u.kind == BlockKind::Heading,
+            headline: (3.0..=16.0).contains(&nw) && !ends && !u.list,
+            blurb: c.sentences == 1 && (5.0..45.0).contains(&nw),
             words: nw,
+            log_words: lw(nw),
             alnum: alnum as f32,
             link_chars: u.link_chars.min(alnum) as f32,
             ends,
@@ -220,17 +399,17 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
             image: u.image,
         });
         let per_word = |x: usize| if nw > 0.0 { x as f32 / nw } else { 0.0 };
-        rows.push(vec![
+        rows[k * WIDTH..k * WIDTH + OWN].copy_from_slice(&[
             html as u8 as f32,
-            lw(t.chars().count() as f32),
+            lw(c.chars as f32),
             lw(nw),
             ends as u8 as f32,
-            sentences as f32,
-            per_word(commas),
+            c.sentences as f32,
+            per_word(c.commas),
             per_word(stops),
             per_word(caps),
-            if letters > 0 { upper as f32 / letters as f32 } else { 0.0 },
-            if alnum > 0 { digits as f32 / alnum as f32 } else { 0.0 },
+            if c.letters > 0 { c.upper as f32 / c.letters as f32 } else { 0.0 },
+            if alnum > 0 { c.digits as f32 / alnum as f32 } else { 0.0 },
             link_share,
             per_word(u.links),
             u.list as u8 as f32,
@@ -238,8 +417,8 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
             (u.kind == BlockKind::Quote) as u8 as f32,
             u.image as u8 as f32,
             if nw > 0.0 { wlen as f32 / nw } else { 0.0 },
-            seps as f32,
-            copyright as u8 as f32,
+            c.seps as f32,
+            c.copyright as u8 as f32,
             per_word(overlap),
             h.phrase as u8 as f32,
             h.dateline as u8 as f32,
@@ -282,37 +461,79 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
     let total_alnum: f32 = base.iter().map(|b| b.alnum).sum::<f32>().max(1.0);
     let total_links: f32 = base.iter().map(|b| b.link_chars).sum();
     let title_at = if title.is_empty() { None } else { hints.iter().position(|h| h.title) };
-    // Prefix sums over the window quantities.
+    // Prefix sums of the window counts (whole numbers, so any order of
+    // addition gives the same f32).
+    #[derive(Clone, Copy, Default)]
+    struct Sums {
+        alnum: u64,
+        links: u64,
+        lists: u32,
+        prose: u32,
+        images: u32,
+        stamps: u32,
+        shorts: u32,
+    }
+    let mut sums = Vec::with_capacity(n + 1);
+    let mut acc = Sums::default();
+    sums.push(acc);
+    for b in &base {
+        acc.alnum += b.alnum as u64;
+        acc.links += b.link_chars as u64;
+        acc.lists += b.list as u32;
+        acc.prose += b.prose as u32;
+        acc.images += b.image as u32;
+        acc.stamps += b.stamp as u32;
+        acc.shorts += (b.words < 6.0) as u32;
+        sums.push(acc);
+    }
+    // Repeats within the page: the same text, or the same start.
+    let hash = |t: &str| xxhash_rust::xxh3::xxh3_64(t.as_bytes());
+    let mut same: HashMap<u64, u32> = HashMap::new();
+    let mut same_start: HashMap<u64, u32> = HashMap::new();
+    for (k, l) in lower.iter().enumerate() {
+        if base[k].words >= 3.0 {
+            *same.entry(hash(l)).or_default() += 1;
+        }
+        if let Some(p) = prefix_of(l) {
+            *same_start.entry(hash(p)).or_default() += 1;
+        }
+    }
+    // Teaser cards: a one-sentence blurb right after a headline-like line.
+    let card: Vec<bool> = (0..n).map(|k| k > 0 && base[k - 1].headline && base[k].blurb).collect();
+    let mut card_sum = vec![0u32; n + 1];
+    let mut heading_sum = vec![0u32; n + 1];
+    let mut cue_sum = vec![0u32; n + 1];
+    for k in 0..n {
+        card_sum[k + 1] = card_sum[k] + card[k] as u32;
+        heading_sum[k + 1] = heading_sum[k] + base[k].heading as u32;
+        cue_sum[k + 1] = cue_sum[k] + base[k].cue as u32;
+    }
+    let total_stamps = sums[n].stamps;
     let mut cum_chars = 0.0f32;
     for k in 0..n {
         let b = &base[k];
         let (lo, hi) = (k.saturating_sub(8), (k + 8).min(n - 1));
-        let mut al = 0.0;
-        let mut lc = 0.0;
-        let mut lists = 0.0;
+        let (s0, s1) = (&sums[lo], &sums[hi + 1]);
+        let al = (s1.alnum - s0.alnum) as f32;
+        let lc = (s1.links - s0.links) as f32;
+        let lists = (s1.lists - s0.lists) as f32;
+        let pros = (s1.prose - s0.prose) as f32;
+        let imgs = (s1.images - s0.images) as f32;
+        let stamps = (s1.stamps - s0.stamps) as f32;
+        let shorts = (s1.shorts - s0.shorts) as f32;
+        // A sum of logarithms: added in window order, as trained.
         let mut lws = 0.0;
-        let mut pros = 0.0;
-        let mut imgs = 0.0;
-        let mut stamps = 0.0;
-        let mut shorts = 0.0;
         for o in &base[lo..=hi] {
-            stamps += o.stamp as u8 as f32;
-            shorts += (o.words < 6.0) as u8 as f32;
-            al += o.alnum;
-            lc += o.link_chars;
-            lists += o.list as u8 as f32;
-            lws += lw(o.words);
-            pros += o.prose as u8 as f32;
-            imgs += o.image as u8 as f32;
+            lws += o.log_words;
         }
         let cnt = (hi - lo + 1) as f32;
         let (nlo, nhi) = (k.saturating_sub(2), (k + 2).min(n - 1));
-        let near_prose = base[nlo..=nhi].iter().filter(|o| o.prose).count() as f32 / (nhi - nlo + 1) as f32;
+        let near_prose = (sums[nhi + 1].prose - sums[nlo].prose) as f32 / (nhi - nlo + 1) as f32;
         let nb = |o: isize| -> Option<&Base> {
             let j = k as isize + o;
             (j >= 0 && (j as usize) < n).then(|| &base[j as usize])
         };
-        let nb_words = |o| nb(o).map(|x| lw(x.words)).unwrap_or(-1.0);
+        let nb_words = |o| nb(o).map(|x| x.log_words).unwrap_or(-1.0);
         let nb_ends = |o| nb(o).map(|x| x.ends as u8 as f32).unwrap_or(-1.0);
         let nb_link = |o| nb(o).map(|x| if x.alnum > 0.0 { x.link_chars / x.alnum } else { 0.0 }).unwrap_or(-1.0);
         let (run_words, run_share) = match run_of[k] {
@@ -327,8 +548,7 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
             }
             None => (0.0, 0.0, 0.0, n as f32),
         };
-        let row = &mut rows[k];
-        row.extend_from_slice(&[
+        rows[k * WIDTH + OWN..(k + 1) * WIDTH - NEW].copy_from_slice(&[
             if n > 1 { k as f32 / (n - 1) as f32 } else { 0.0 },
             cum_chars / total_alnum,
             lw(run_words),
@@ -363,6 +583,22 @@ pub(crate) fn features(units: &[Unit], hints: &[Hints], title: &str, html: bool)
             stamps / cnt,
             shorts / cnt,
         ]);
+        let win = |v: &[u32]| (v[hi + 1] - v[lo]) as f32 / cnt;
+        let l = lower[k].as_str();
+        let dup = b.words >= 3.0 && same.get(&hash(l)).is_some_and(|&c| c > 1);
+        let dup_start = prefix_of(l).is_some_and(|p| same_start.get(&hash(p)).is_some_and(|&c| c > 1));
+        rows[(k + 1) * WIDTH - NEW..(k + 1) * WIDTH].copy_from_slice(&[
+            dup as u8 as f32,
+            dup_start as u8 as f32,
+            lw(sums[k].stamps as f32),
+            lw((total_stamps - sums[k + 1].stamps) as f32),
+            b.cue as u8 as f32,
+            win(&cue_sum),
+            lw(cue_sum[k] as f32),
+            win(&heading_sum),
+            card[k] as u8 as f32,
+            win(&card_sum),
+        ]);
         cum_chars += b.alnum;
     }
     rows
@@ -383,19 +619,55 @@ mod tests {
     #[test]
     fn text_without_spaces_counts_as_prose() {
         let u = units("\u{5148}\u{65e5}\u{3001}\u{4e0d}\u{6b63}\u{306b}\u{6539}\u{9020}\u{3057}\u{305f}iPhone\u{3092}\u{8ca9}\u{58f2}\u{3057}\u{305f}\u{3068}\u{3057}\u{3066}\u{3001}\u{7537}\u{6027}\u{304c}\u{902e}\u{6355}\u{3055}\u{308c}\u{307e}\u{3057}\u{305f}\u{3002}");
-        let rows = features(&u, &[Hints::default()], "", false);
-        let at = |n: &str| rows[0][NAMES.iter().position(|x| *x == n).unwrap()];
+        let lower: Vec<String> = u.iter().map(|u| u.text.to_lowercase()).collect();
+        let rows = features(&u, &lower, &[Hints::default()], "", false);
+        let at = |n: &str| rows[NAMES.iter().position(|x| *x == n).unwrap()];
         assert!(at("log_words") > lw(10.0));
         assert_eq!(at("ends_sentence"), 1.0);
         assert_eq!(at("prose"), 1.0);
     }
 
     #[test]
+    fn latin1_letters_are_counted_as_the_unicode_tables_count_them() {
+        for c in '\u{80}'..='\u{ff}' {
+            let t = format!("a{c}b");
+            let n = count_chars(&t);
+            assert_eq!(n.alnum, 2 + c.is_alphanumeric() as usize, "{c:?}");
+            assert_eq!(n.letters, 2 + c.is_alphabetic() as usize, "{c:?}");
+            assert_eq!(n.upper, c.is_uppercase() as usize, "{c:?}");
+            assert_eq!(n.spaces, c.is_whitespace() as usize, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn general_punctuation_is_no_letter_digit_or_space() {
+        for c in ('\u{2010}'..='\u{2027}').chain('\u{2030}'..='\u{205e}') {
+            assert!(!c.is_alphanumeric() && !c.is_alphabetic() && !c.is_whitespace() && !c.is_uppercase() && !is_cjk(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn comment_threads_and_repeated_teasers_are_seen() {
+        let teaser =
+            "Council approves the ferry terminal WASHINGTON: The harbour council approved the plans on Tuesday after a long debate.";
+        let text = format!("{teaser}\n\nThe minister spoke at length today about the plans for the harbour and the coast road.\n\nJaneDoe\n\n2 days ago at 07:52 am\n\nRating: 9 Votes\n\n{teaser}");
+        let u = units(&text);
+        let lower: Vec<String> = u.iter().map(|u| u.text.to_lowercase()).collect();
+        let rows = features(&u, &lower, &vec![Hints::default(); u.len()], "", false);
+        let at = |k: usize, n: &str| rows[k * WIDTH + NAMES.iter().position(|x| *x == n).unwrap()];
+        assert_eq!((at(0, "dup_in_page"), at(5, "dup_in_page"), at(1, "dup_in_page")), (1.0, 1.0, 0.0));
+        assert_eq!((at(3, "cue"), at(4, "cue"), at(1, "cue"), at(2, "cue")), (1.0, 1.0, 0.0, 0.0));
+        // Stamps seen before the last unit: the time stamp.
+        assert_eq!(at(5, "stamps_before"), lw(1.0));
+    }
+
+    #[test]
     fn every_row_has_every_feature() {
         let u = units("Home\n\nThe minister said on Tuesday that the plan would go ahead, despite objections.\n\n* [Share](x)");
-        let rows = features(&u, &vec![Hints::default(); u.len()], "A title", false);
-        assert_eq!(rows.len(), 3);
-        assert!(rows.iter().all(|r| r.len() == NAMES.len()));
+        let lower: Vec<String> = u.iter().map(|u| u.text.to_lowercase()).collect();
+        let rows = features(&u, &lower, &vec![Hints::default(); u.len()], "A title", false);
+        assert_eq!(rows.len(), 3 * NAMES.len());
+        let rows: Vec<&[f32]> = rows.chunks(WIDTH).collect();
         let prose = NAMES.iter().position(|n| *n == "prose").unwrap();
         assert_eq!(rows[1][prose], 1.0);
         assert_eq!(rows[0][prose], 0.0);

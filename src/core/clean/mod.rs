@@ -111,8 +111,9 @@ fn source_key(meta: &Meta) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-fn line_hash(text: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(text.to_lowercase().as_bytes())
+/// A line's hash, from its lower-cased text.
+fn line_hash(lower: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(lower.as_bytes())
 }
 
 impl Repeats {
@@ -122,7 +123,7 @@ impl Repeats {
         for (doc, meta) in docs {
             let Some(key) = source_key(meta) else { continue };
             let (units, _) = units_of(doc);
-            let seen: HashSet<u64> = units.iter().filter(|u| !u.text.is_empty()).map(|u| line_hash(&u.text)).collect();
+            let seen: HashSet<u64> = units.iter().filter(|u| !u.text.is_empty()).map(|u| line_hash(&u.text.to_lowercase())).collect();
             let entry = r.sources.entry(key).or_default();
             entry.0 += 1;
             for h in seen {
@@ -132,14 +133,25 @@ impl Repeats {
         r
     }
 
-    /// In how many articles of `meta`'s source `text` occurs, when that
-    /// makes it boilerplate (a quarter of them, and at least three).
-    fn repeated(&self, meta: &Meta, text: &str) -> Option<u32> {
-        let (docs, lines) = self.sources.get(&source_key(meta)?)?;
-        let n = *lines.get(&line_hash(text))?;
-        (n >= REPEAT_MIN_DOCS && n * 4 >= *docs).then_some(n)
+    /// The counts of `meta`'s source, if the library has any.
+    fn source(&self, meta: &Meta) -> Option<&(u32, HashMap<u64, u32>)> {
+        if self.sources.is_empty() {
+            return None;
+        }
+        self.sources.get(&source_key(meta)?)
     }
 }
+
+/// In how many articles of a source (its counts from [`Repeats::source`])
+/// a line occurs (`lower`, its text lower-cased), when that makes it
+/// boilerplate (a quarter of them, and at least three).
+fn repeated(source: Option<&(u32, HashMap<u64, u32>)>, lower: &str) -> Option<u32> {
+    let (docs, lines) = source?;
+    let n = *lines.get(&line_hash(lower))?;
+    (n >= REPEAT_MIN_DOCS && n * 4 >= *docs).then_some(n)
+}
+
+impl Repeats {}
 
 /// The units of a document, and whether they came from extracted HTML.
 fn units_of(doc: &Document) -> (Vec<Unit>, bool) {
@@ -156,24 +168,30 @@ fn units_of(doc: &Document) -> (Vec<Unit>, bool) {
 struct Analysis {
     units: Vec<Unit>,
     verdicts: Vec<Option<Reason>>,
-    rows: Vec<Vec<f32>>,
+    /// What the rules saw in each unit.
+    hints: Vec<features::Hints>,
+    /// One row of `features::WIDTH` per unit, row after row.
+    rows: Vec<f32>,
     /// Units of extracted HTML (not of a dump, nor of a whole page).
     html: bool,
 }
 
 fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
     let (units, html) = units_of(doc);
+    let page = rules::Page::new(meta);
+    let source = repeats.source(meta);
+    let lower: Vec<String> = units.iter().map(|u| u.text.to_lowercase()).collect();
     let mut verdicts = Vec::with_capacity(units.len());
     let mut hints = Vec::with_capacity(units.len());
-    for u in &units {
-        let (reason, hint) = rules::classify(u, meta);
+    for (u, lower) in units.iter().zip(&lower) {
+        let (reason, hint) = rules::classify(u, lower, &page);
         let reason =
-            reason.or_else(|| repeats.repeated(meta, &u.text).and_then(|n| removed("repeated", format!("in {n} articles of this source"))));
+            reason.or_else(|| repeated(source, lower).and_then(|n| removed("repeated", format!("in {n} articles of this source"))));
         verdicts.push(reason);
         hints.push(hint);
     }
-    let rows = features::features(&units, &hints, &meta.title, html);
-    Analysis { units, verdicts, rows, html }
+    let rows = features::features(&units, &lower, &hints, &meta.title, html);
+    Analysis { units, verdicts, hints, rows, html }
 }
 
 /// Why the model judged a unit not to be article text, in words.
@@ -206,23 +224,30 @@ pub fn clean(doc: &Document, meta: &Meta) -> Cleaned {
 /// Cleans one article's document, also removing lines that recur across
 /// the library's articles of the same source.
 pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
-    let Analysis { units, mut verdicts, rows, html } = analyse(doc, meta, repeats);
+    let Analysis { units, mut verdicts, hints, rows, html } = analyse(doc, meta, repeats);
     let m = model::model();
     let threshold = if html { m.html_threshold } else { m.threshold };
+    let row = |k: usize| &rows[k * features::WIDTH..(k + 1) * features::WIDTH];
     // The model only judges what the rules left.
-    let probs: Vec<f64> = rows.iter().zip(&verdicts).map(|(r, v)| if v.is_none() { m.predict(r) } else { 0.0 }).collect();
+    let judged: Vec<usize> = (0..units.len()).filter(|&k| verdicts[k].is_none()).collect();
+    let mut probs = vec![0.0; units.len()];
+    let mut judged_probs = vec![0.0; judged.len()];
+    m.predict_rows(&rows, features::WIDTH, &judged, &mut judged_probs);
+    for (&k, p) in judged.iter().zip(judged_probs) {
+        probs[k] = p;
+    }
     let mut kinds: Vec<BlockKind> = units.iter().map(|u| u.kind).collect();
     for (k, u) in units.iter().enumerate() {
         if verdicts[k].is_some() || u.kind == BlockKind::Caption {
             continue;
         }
         let after_image = k > 0 && units[k - 1].image;
-        let caption = rules::caption(u).is_some_and(|strong| strong || after_image || probs[k] < threshold);
+        let caption = rules::caption(u, &hints[k]).is_some_and(|strong| strong || after_image || probs[k] < threshold);
         if caption {
             // Kept apart from the body, shown as a caption.
             kinds[k] = BlockKind::Caption;
         } else if probs[k] < threshold {
-            verdicts[k] = removed("model", model_detail(&rows[k], probs[k]));
+            verdicts[k] = removed("model", model_detail(row(k), probs[k]));
         }
     }
     restore_structure(&units, &mut verdicts, &kinds);
@@ -317,7 +342,7 @@ pub fn feature_rows(doc: &Document, meta: &Meta) -> Vec<FeatureRow> {
     a.units
         .into_iter()
         .zip(a.verdicts)
-        .zip(a.rows)
+        .zip(a.rows.chunks(features::WIDTH).map(<[f32]>::to_vec))
         .map(|((u, v), features)| FeatureRow { caption: u.kind == BlockKind::Caption, text: u.text, rule: v.map(|r| r.kind), features })
         .collect()
 }

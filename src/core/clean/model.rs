@@ -31,14 +31,16 @@ struct ModelFile {
     trees: Vec<Tree>,
 }
 
-/// One internal node of the flattened ensemble. A child `>= 0` is a node
-/// index (global); a negative child `c` is the leaf value `leaves[-c - 1]`.
+/// One node of the flattened ensemble: an internal node sends `x` to
+/// `left` when `x[feature] <= threshold`, else to `right` (global node
+/// indices); a leaf sends every `x` to itself, so a walk of fixed length
+/// ends on the leaf whatever the tree's shape.
 #[derive(Debug, Clone, Copy)]
 struct Node {
-    feature: u16,
     threshold: f32,
-    left: i32,
-    right: i32,
+    feature: u32,
+    left: u32,
+    right: u32,
 }
 
 /// The largest f32 not above `t`: for any f32 `x`, `x <= t` exactly when
@@ -52,6 +54,12 @@ fn down(t: f64) -> f32 {
     }
 }
 
+/// How many units walk a tree together: independent walks overlap in the
+/// processor, where one walk waits on each node it loads.
+const LANES: usize = 8;
+/// At most this many features (a power of two).
+const MAX_FEATURES: usize = 256;
+
 /// The ensemble, flattened for a cache-friendly walk, and the decision
 /// thresholds chosen in cross-validation.
 #[derive(Debug)]
@@ -62,44 +70,103 @@ pub(crate) struct Model {
     /// removed most boilerplate, so the model needs more certainty.
     pub html_threshold: f64,
     nodes: Vec<Node>,
-    leaves: Vec<f32>,
-    /// Per tree: its root (a node index, or a leaf as a negative child).
-    roots: Vec<i32>,
+    /// Per node: its value when it is a leaf.
+    values: Vec<f32>,
+    /// Per tree: its root node and its depth (edges on its longest path).
+    roots: Vec<(u32, u32)>,
+    /// Features a row must have.
+    width: usize,
 }
 
 impl Model {
     fn from_file(m: ModelFile) -> Model {
         let mut nodes = Vec::new();
-        let mut leaves = Vec::new();
+        let mut values = Vec::new();
         let mut roots = Vec::new();
         for t in &m.trees {
-            let (n0, l0) = (nodes.len() as i32, leaves.len() as i32);
-            let child = |c: i32| if c < 0 { c - l0 } else { c + n0 };
-            leaves.extend(t.v.iter().map(|&v| v as f32));
-            if t.f.is_empty() {
-                roots.push(-l0 - 1);
-                continue;
-            }
-            roots.push(n0);
+            // Internal nodes first, then the leaves.
+            let n0 = nodes.len();
+            let leaf0 = n0 + t.f.len();
+            let child = |c: i32| if c < 0 { (leaf0 + (-c - 1) as usize) as u32 } else { (n0 + c as usize) as u32 };
             for i in 0..t.f.len() {
-                nodes.push(Node { feature: t.f[i], threshold: down(t.t[i]), left: child(t.l[i]), right: child(t.r[i]) });
+                let feature = u32::from(t.f[i]) * LANES as u32;
+                let node = Node { threshold: down(t.t[i]), feature, left: child(t.l[i]), right: child(t.r[i]) };
+                nodes.push(node);
+                values.push(0.0);
             }
+            for (i, &v) in t.v.iter().enumerate() {
+                let me = (leaf0 + i) as u32;
+                nodes.push(Node { threshold: f32::INFINITY, feature: 0, left: me, right: me });
+                values.push(v as f32);
+            }
+            let depth = |root: usize| {
+                let mut deepest = 0;
+                let mut stack = vec![(root, 0u32)];
+                while let Some((i, d)) = stack.pop() {
+                    if i < n0 || i >= leaf0 {
+                        deepest = deepest.max(d);
+                        continue;
+                    }
+                    stack.push((nodes[i].left as usize, d + 1));
+                    stack.push((nodes[i].right as usize, d + 1));
+                }
+                deepest
+            };
+            let root = if t.f.is_empty() { leaf0 } else { n0 };
+            roots.push((root as u32, depth(root)));
         }
-        Model { threshold: m.threshold, html_threshold: m.html_threshold, nodes, leaves, roots }
+        // A power of two of nodes, so that a masked index needs no bounds check.
+        let size = nodes.len().next_power_of_two();
+        nodes.resize(size, Node { threshold: f32::INFINITY, feature: 0, left: 0, right: 0 });
+        values.resize(size, 0.0);
+        let width = m.trees.iter().flat_map(|t| t.f.iter()).map(|&f| f as usize + 1).max().unwrap_or(0);
+        assert!(width <= MAX_FEATURES, "the model uses more features than inference allows");
+        Model { threshold: m.threshold, html_threshold: m.html_threshold, nodes, values, roots, width }
     }
 
-    /// The probability that a unit with features `x` is article text.
+    /// The probability that a unit with features `x` is article text (one
+    /// row; [`Model::predict_rows`] is faster for many).
+    #[cfg(test)]
     pub fn predict(&self, x: &[f32]) -> f64 {
-        let mut raw = 0.0f32;
-        for &root in &self.roots {
-            let mut c = root;
-            while c >= 0 {
-                let n = &self.nodes[c as usize];
-                c = if x[n.feature as usize] <= n.threshold { n.left } else { n.right };
+        let mut out = [0.0];
+        self.predict_rows(x, x.len(), &[0], &mut out);
+        out[0]
+    }
+
+    /// The probabilities of the rows `which` of `rows` (rows of `width`
+    /// features, one after the other), into `out`.
+    pub fn predict_rows(&self, rows: &[f32], width: usize, which: &[usize], out: &mut [f64]) {
+        assert!(width >= self.width && width <= MAX_FEATURES && out.len() == which.len());
+        // The lanes' features, feature by feature: `xs[f * LANES + l]`.
+        let mut xs = [0.0f32; MAX_FEATURES * LANES];
+        for (chunk, out) in which.chunks(LANES).zip(out.chunks_mut(LANES)) {
+            // A short last chunk repeats its first row in the spare lanes.
+            for l in 0..LANES {
+                let i = chunk[if l < chunk.len() { l } else { 0 }];
+                for (f, &v) in rows[i * width..(i + 1) * width].iter().enumerate() {
+                    xs[f * LANES + l] = v;
+                }
             }
-            raw += self.leaves[(-c - 1) as usize];
+            let mut raw = [0.0f32; LANES];
+            let mask = self.nodes.len() - 1;
+            let nodes = &self.nodes[..=mask];
+            for &(root, depth) in &self.roots {
+                let mut c = [root; LANES];
+                for _ in 0..depth {
+                    for (l, c) in c.iter_mut().enumerate() {
+                        let n = &nodes[*c as usize & mask];
+                        // `feature` counts in steps of LANES; the mask only keeps the index in bounds.
+                        *c = if xs[(n.feature as usize + l) & (MAX_FEATURES * LANES - 1)] <= n.threshold { n.left } else { n.right };
+                    }
+                }
+                for l in 0..LANES {
+                    raw[l] += self.values[c[l] as usize];
+                }
+            }
+            for (o, r) in out.iter_mut().zip(raw) {
+                *o = 1.0 / (1.0 + (-f64::from(r)).exp());
+            }
         }
-        1.0 / (1.0 + (-f64::from(raw)).exp())
     }
 }
 
@@ -124,7 +191,8 @@ mod tests {
         let m = model();
         // model() checks the file's feature names against NAMES.
         assert!(!m.roots.is_empty());
-        assert!(m.nodes.iter().all(|n| (n.feature as usize) < NAMES.len()));
+        assert!(m.nodes.iter().all(|n| (n.feature as usize) < NAMES.len() * LANES));
+        assert!(m.width <= NAMES.len());
         assert!((0.0..1.0).contains(&m.threshold) && (0.0..1.0).contains(&m.html_threshold));
     }
 

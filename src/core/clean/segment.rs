@@ -3,6 +3,8 @@
 //! split across lines. Each unit keeps its raw lines (nothing is lost) and
 //! a plain text with markup reduced.
 
+use std::borrow::Cow;
+
 use super::BlockKind;
 use crate::core::formats::strip_inline_markup;
 use crate::core::sanitize::sanitize_line;
@@ -71,34 +73,37 @@ fn first_word_len(t: &str) -> usize {
 
 /// Counts '[' minus ']' to see a link left open at the end of a line.
 fn open_brackets(s: &str) -> i32 {
-    s.chars().fold(0, |n, c| match c {
-        '[' => n + 1,
-        ']' => n - 1,
+    s.bytes().fold(0, |n, c| match c {
+        b'[' => n + 1,
+        b']' => n - 1,
         _ => n,
     })
 }
 
 /// Removes lynx references `[12]` and w3m form boxes from a line, and
 /// returns how many references it held.
-fn strip_refs(s: &str) -> (String, usize) {
-    let mut out = String::with_capacity(s.len());
-    let mut refs = 0;
+fn strip_refs(s: &str) -> (Cow<'_, str>, usize) {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'[' {
-            let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
-            if digits > 0 && b.get(i + 1 + digits) == Some(&b']') {
-                refs += 1;
-                i += digits + 2;
-                continue;
-            }
+    let mut out = String::new();
+    let mut refs = 0;
+    // Bytes of `s` before `from` are already in `out`.
+    let mut from = 0;
+    for i in memchr::memchr_iter(b'[', b) {
+        if i < from {
+            continue;
         }
-        let c = s[i..].chars().next().unwrap_or(' ');
-        out.push(c);
-        i += c.len_utf8();
+        let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 && b.get(i + 1 + digits) == Some(&b']') {
+            refs += 1;
+            out.push_str(&s[from..i]);
+            from = i + digits + 2;
+        }
     }
-    (out, refs)
+    if refs == 0 {
+        return (Cow::Borrowed(s), 0);
+    }
+    out.push_str(&s[from..]);
+    (Cow::Owned(out), refs)
 }
 
 /// Characters of text inside markdown links `[text](url)` on a line, and
@@ -125,10 +130,16 @@ fn markdown_links(s: &str) -> (usize, usize) {
     (chars, links)
 }
 
+/// Does `s` hold a markdown image `![`?
+fn has_image(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(b'!', b).any(|i| b.get(i + 1) == Some(&b'['))
+}
+
 fn is_image_only(raw: &str) -> bool {
     let t = raw.trim();
     // markdown image or linked image
-    if t.contains("![") {
+    if has_image(t) {
         return strip_inline_markup(t).trim().trim_matches(['*', '_', ' ', '[', ']']).is_empty();
     }
     // w3m alt text "[photo-name]" / lynx "[IMG]"
@@ -139,39 +150,152 @@ fn is_image_only(raw: &str) -> bool {
     false
 }
 
+fn is_box_drawing(c: char) -> bool {
+    ('\u{2500}'..='\u{257f}').contains(&c)
+}
+
+/// `formats::strip_inline_markup` on byte offsets, appending to `out`:
+/// the same output (every character it looks at is ASCII, which no byte
+/// of a longer UTF-8 character can be mistaken for), without decoding the
+/// line into characters first.
+fn strip_markup(s: &str, out: &mut String) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    // Bytes of `s` from `from` to `i` are still to be copied to `out`.
+    let mut from = 0;
+    while i < b.len() {
+        let skip = match b[i] {
+            // Images: ![alt](src) -> dropped
+            b'!' if b.get(i + 1) == Some(&b'[') => link_at(s, i + 1).map(|(_, end)| end),
+            b'[' => link_at(s, i).map(|(text, end)| {
+                out.push_str(&s[from..i]);
+                from = i;
+                strip_markup(text, out);
+                end
+            }),
+            b'<' => memchr::memchr(b'>', &b[i..]).and_then(|close| {
+                let inner = &s[i + 1..i + close];
+                (inner.starts_with("http://") || inner.starts_with("https://") || inner.starts_with("mailto:")).then_some(i + close + 1)
+            }),
+            b'*' | b'`' => Some(i + 1),
+            b'_' => {
+                // An underscore inside a word (snake_case) is text, at a word edge markup.
+                let before = s[..i].chars().next_back().is_some_and(char::is_alphanumeric);
+                let after = s[i + 1..].chars().next().is_some_and(char::is_alphanumeric);
+                (!(before && after)).then_some(i + 1)
+            }
+            _ => None,
+        };
+        match skip {
+            Some(end) => {
+                out.push_str(&s[from..i]);
+                i = end;
+                from = end;
+            }
+            None => i += 1,
+        }
+    }
+    out.push_str(&s[from..]);
+}
+
+/// Parses `[text](target)` starting at `s[i] == '['`; returns the text and
+/// the offset after the closing parenthesis.
+fn link_at(s: &str, i: usize) -> Option<(&str, usize)> {
+    let b = s.as_bytes();
+    let mut depth = 0;
+    let mut j = i;
+    while j < b.len() {
+        match b[j] {
+            b'[' => depth += 1,
+            b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    if j >= b.len() || b.get(j + 1) != Some(&b'(') {
+        return None;
+    }
+    let close = memchr::memchr(b')', &b[j + 2..])? + j + 2;
+    Some((&s[i + 1..j], close + 1))
+}
+
+/// `sanitize_line` of a line: unsafe characters removed, whitespace runs
+/// folded to one space, ends trimmed.
+fn clean_line(s: &str) -> String {
+    let unsafe_byte = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f;
+    if s.bytes().any(unsafe_byte) || (!s.is_ascii() && s.chars().any(crate::core::sanitize::is_unsafe_char)) {
+        return sanitize_line(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    if s.is_ascii() {
+        // The same on bytes: ASCII whitespace is what `split_whitespace` splits ASCII on.
+        let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+        for word in s.as_bytes().split(space).filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            let at = word.as_ptr() as usize - s.as_ptr() as usize;
+            out.push_str(&s[at..at + word.len()]);
+        }
+        return out;
+    }
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 /// Reduces a unit's raw lines to one plain line.
-fn plain(raw: &str) -> (String, BlockKind, bool, usize, usize) {
+fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
     let mut kind = BlockKind::Paragraph;
     let mut list = false;
-    let mut parts = Vec::new();
-    for (n, line) in raw.lines().enumerate() {
-        let mut t = line.trim();
-        if n == 0 {
-            if t.starts_with('#') {
-                kind = BlockKind::Heading;
-                t = t.trim_start_matches('#').trim_start();
-            } else if t.starts_with('>') {
-                kind = BlockKind::Quote;
-                t = t.trim_start_matches('>').trim_start();
-            } else if let Some(b) = bullet(t) {
-                kind = BlockKind::ListItem;
-                list = true;
-                t = t[b..].trim_start();
-            }
-        } else {
-            t = t.trim_start_matches('>').trim_start();
-        }
-        parts.push(t);
+    let mut first = lines[0].trim();
+    if first.starts_with('#') {
+        kind = BlockKind::Heading;
+        first = first.trim_start_matches('#').trim_start();
+    } else if first.starts_with('>') {
+        kind = BlockKind::Quote;
+        first = first.trim_start_matches('>').trim_start();
+    } else if let Some(b) = bullet(first) {
+        kind = BlockKind::ListItem;
+        list = true;
+        first = first[b..].trim_start();
     }
     // Joined first, so a link split across lines is still one link.
-    let joined = parts.join(" ");
+    let joined: Cow<'_, str> = if lines.len() == 1 {
+        Cow::Borrowed(first)
+    } else {
+        let mut j = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+        j.push_str(first);
+        for line in &lines[1..] {
+            j.push(' ');
+            j.push_str(line.trim().trim_start_matches('>').trim_start());
+        }
+        Cow::Owned(j)
+    };
     let (link_chars, md_links) = markdown_links(&joined);
     let (t, refs) = strip_refs(&joined);
     // box-drawing table borders
-    let t: String = t.chars().filter(|c| !('\u{2500}'..='\u{257f}').contains(c)).collect();
+    let t: Cow<'_, str> =
+        if !t.is_ascii() && t.contains(is_box_drawing) { Cow::Owned(t.chars().filter(|&c| !is_box_drawing(c)).collect()) } else { t };
     let links = md_links + refs;
-    let text = sanitize_line(&strip_inline_markup(&t));
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    // Only these bytes start inline markup (`![` starts with '!' but needs '[').
+    let markup = t.bytes().any(|b| matches!(b, b'[' | b'<' | b'*' | b'`' | b'_'));
+    let text = if markup {
+        let mut m = String::with_capacity(t.len());
+        strip_markup(&t, &mut m);
+        clean_line(&m)
+    } else {
+        clean_line(&t)
+    };
     (text, kind, list, link_chars, links)
 }
 
@@ -206,9 +330,9 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             open += open_brackets(next);
             end += 1;
         }
-        let raw = lines[start..end].join("\n");
-        let (text, kind, list, link_chars, links) = plain(&raw);
-        let image = is_image_only(&raw) || (text.is_empty() && raw.contains("!["));
+        let raw = if end == start + 1 { lines[start].to_owned() } else { lines[start..end].join("\n") };
+        let (text, kind, list, link_chars, links) = plain(&lines[start..end]);
+        let image = is_image_only(&raw) || (text.is_empty() && has_image(&raw));
         out.push(Unit { indent: lines[start].len() - lines[start].trim_start().len(), raw, text, kind, list, image, link_chars, links });
         i = end;
     }
@@ -237,6 +361,20 @@ mod tests {
         assert_eq!(u[0].links, 1);
         assert_eq!(u[1].text, "Another line here.");
         assert!(u[2].image && u[3].image);
+    }
+
+    #[test]
+    fn markup_is_stripped_as_the_markdown_reader_strips_it() {
+        for s in [
+            "A [link](http://x) and ![img](y.png) and [nested [inner](a) text](b) end",
+            "**bold** _em_ snake_case `code` <https://x.org/a> <b>tag</b> [open only",
+            "[a](b [c](d) ![e]( f) ]( x) ) _x_ __y__ caf\u{e9}_cr\u{e8}me \u{e9}_",
+            "[unclosed](paren and [x]y(z) * ` _ <mailto:a@b> <",
+        ] {
+            let mut out = String::new();
+            strip_markup(s, &mut out);
+            assert_eq!(out, strip_inline_markup(s), "{s}");
+        }
     }
 
     #[test]

@@ -1,8 +1,9 @@
 //! The cleaner: the article body with publisher boilerplate removed.
 //!
 //! Works unit by unit (a line, or a paragraph a scraper wrapped over several
-//! lines) on text and markdown dumps; HTML pages are first reduced to their
-//! main content with dom_smoothie, then to block units. Each unit goes
+//! lines) on text and markdown dumps; HTML pages are read by our own DOM
+//! scorer into block units with their DOM evidence ([`html`]), judged by a
+//! model of their own ([`html_model`]). Each unit goes
 //! through the phrase and shape rules ([`rules`], phrases in
 //! `assets/boilerplate.txt`), a repetition check across the library
 //! ([`Repeats`]), then a small tree ensemble over context features
@@ -12,6 +13,7 @@
 
 mod features;
 mod html;
+mod html_model;
 mod model;
 mod rules;
 mod segment;
@@ -121,7 +123,7 @@ impl Repeats {
         let mut r = Repeats::default();
         for (doc, meta) in docs {
             let Some(key) = source_key(meta) else { continue };
-            let (units, _) = units_of(doc);
+            let Units { units, .. } = units_of(doc);
             let seen: HashSet<u64> = units.iter().filter(|u| !u.text.is_empty()).map(|u| line_hash(&u.text)).collect();
             let entry = r.sources.entry(key).or_default();
             entry.0 += 1;
@@ -141,14 +143,28 @@ impl Repeats {
     }
 }
 
-/// The units of a document, and whether they came from extracted HTML.
-fn units_of(doc: &Document) -> (Vec<Unit>, bool) {
+/// The units of a document to judge.
+#[derive(Default)]
+struct Units {
+    units: Vec<Unit>,
+    /// They came from an HTML page.
+    html: bool,
+    /// Per unit, its DOM evidence (HTML pages only; empty for dumps).
+    dom: Vec<Vec<f32>>,
+    /// Link blocks of an HTML page removed before judging, each with the
+    /// index of the unit it comes before.
+    menus: Vec<(usize, Unit)>,
+}
+
+fn units_of(doc: &Document) -> Units {
     match doc.format {
         Format::Html => {
-            let (units, extracted) = html::extract(&doc.text);
-            (units, extracted)
+            // The markup passed `formats::cap_depth`; the reader caps
+            // the depth of its own tree too.
+            let page = html::read(&doc.text);
+            Units { units: page.units, html: true, dom: page.features, menus: page.menus }
         }
-        _ => (segment::units(&doc.text), false),
+        _ => Units { units: segment::units(&doc.text), ..Units::default() },
     }
 }
 
@@ -159,10 +175,13 @@ struct Analysis {
     rows: Vec<Vec<f32>>,
     /// Units of extracted HTML (not of a dump, nor of a whole page).
     html: bool,
+    /// Per unit, the DOM evidence of an HTML page (empty for dumps).
+    dom: Vec<Vec<f32>>,
+    menus: Vec<(usize, Unit)>,
 }
 
 fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
-    let (units, html) = units_of(doc);
+    let Units { units, html, dom, menus } = units_of(doc);
     let mut verdicts = Vec::with_capacity(units.len());
     let mut hints = Vec::with_capacity(units.len());
     for u in &units {
@@ -173,7 +192,7 @@ fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
         hints.push(hint);
     }
     let rows = features::features(&units, &hints, &meta.title, html);
-    Analysis { units, verdicts, rows, html }
+    Analysis { units, verdicts, rows, html, dom, menus }
 }
 
 /// Why the model judged a unit not to be article text, in words.
@@ -206,11 +225,18 @@ pub fn clean(doc: &Document, meta: &Meta) -> Cleaned {
 /// Cleans one article's document, also removing lines that recur across
 /// the library's articles of the same source.
 pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
-    let Analysis { units, mut verdicts, rows, html } = analyse(doc, meta, repeats);
+    let Analysis { units, mut verdicts, rows, html, dom, menus } = analyse(doc, meta, repeats);
     let m = model::model();
-    let threshold = if html { m.html_threshold } else { m.threshold };
-    // The model only judges what the rules left.
-    let probs: Vec<f64> = rows.iter().zip(&verdicts).map(|(r, v)| if v.is_none() { m.predict(r) } else { 0.0 }).collect();
+    // The model only judges what the rules left; HTML pages have their own
+    // model over the line features and the DOM evidence.
+    let (threshold, probs): (f64, Vec<f64>) = if html && !dom.is_empty() {
+        let hm = html_model::model();
+        let probs = rows.iter().zip(&dom).zip(&verdicts).map(|((r, d), v)| if v.is_none() { hm.predict(r, d) } else { 0.0 }).collect();
+        (hm.threshold, probs)
+    } else {
+        let threshold = if html { m.html_threshold } else { m.threshold };
+        (threshold, rows.iter().zip(&verdicts).map(|(r, v)| if v.is_none() { m.predict(r) } else { 0.0 }).collect())
+    };
     let mut kinds: Vec<BlockKind> = units.iter().map(|u| u.kind).collect();
     for (k, u) in units.iter().enumerate() {
         if verdicts[k].is_some() || u.kind == BlockKind::Caption {
@@ -246,15 +272,18 @@ pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
             verdicts[k] = None;
         }
     }
-    let blocks = units
-        .into_iter()
-        .zip(verdicts)
-        .zip(kinds)
-        .map(|((u, removed), kind)| {
-            let text = if u.text.is_empty() { crate::core::sanitize::sanitize_line(&u.raw) } else { u.text };
-            Block { kind, text, removed }
-        })
-        .collect();
+    let mut menus = menus.into_iter().peekable();
+    let mut blocks = Vec::with_capacity(units.len() + menus.len());
+    for (k, ((u, removed), kind)) in units.into_iter().zip(verdicts).zip(kinds).enumerate() {
+        while let Some((_, m)) = menus.next_if(|(at, _)| *at <= k) {
+            blocks.push(Block { kind: m.kind, text: m.text, removed: self::removed("links", "a link list outside the article") });
+        }
+        let text = if u.text.is_empty() { crate::core::sanitize::sanitize_line(&u.raw) } else { u.text };
+        blocks.push(Block { kind, text, removed });
+    }
+    for (_, m) in menus {
+        blocks.push(Block { kind: m.kind, text: m.text, removed: self::removed("links", "a link list outside the article") });
+    }
     Cleaned { blocks }
 }
 
@@ -304,6 +333,14 @@ pub struct FeatureRow {
     pub rule: Option<String>,
     pub caption: bool,
     pub features: Vec<f32>,
+    /// The DOM evidence of a block of an HTML page ([`dom_feature_names`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dom: Vec<f32>,
+}
+
+/// The names of the DOM features, in the order of [`FeatureRow::dom`].
+pub fn dom_feature_names() -> &'static [&'static str] {
+    html::NAMES
 }
 
 /// The feature names, in the order of [`FeatureRow::features`].
@@ -314,11 +351,18 @@ pub fn feature_names() -> &'static [&'static str] {
 /// The model's input for every unit of a document.
 pub fn feature_rows(doc: &Document, meta: &Meta) -> Vec<FeatureRow> {
     let a = analyse(doc, meta, &Repeats::default());
+    let mut dom = a.dom.into_iter();
     a.units
         .into_iter()
         .zip(a.verdicts)
         .zip(a.rows)
-        .map(|((u, v), features)| FeatureRow { caption: u.kind == BlockKind::Caption, text: u.text, rule: v.map(|r| r.kind), features })
+        .map(|((u, v), features)| FeatureRow {
+            caption: u.kind == BlockKind::Caption,
+            text: u.text,
+            rule: v.map(|r| r.kind),
+            features,
+            dom: dom.next().unwrap_or_default(),
+        })
         .collect()
 }
 

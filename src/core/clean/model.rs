@@ -114,6 +114,13 @@ pub(crate) fn model() -> &'static Model {
     })
 }
 
+/// A model from another asset and the feature names it was trained on,
+/// which the caller maps to its inputs (the HTML model, `html_model.rs`).
+pub(crate) fn parse(json: &str) -> Result<(Vec<String>, Model), serde_json::Error> {
+    let m: ModelFile = serde_json::from_str(json)?;
+    Ok((m.features.clone(), Model::from_file(m)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,6 +66,25 @@ pub(crate) fn strip_junk(html: &str) -> Cow<'_, str> {
             continue;
         }
         let Some(tag) = JUNK.iter().find(|t| name.eq_ignore_ascii_case(t.as_bytes())) else {
+            // A start tag: keep only the attributes the reader uses.
+            if name_len > 0 && rest.get(name_len) != Some(&b'>') {
+                let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+                o.push_str(&html[copied..at]);
+                let before = o.len();
+                match slim_tag(html, at, at + 1 + name_len, o) {
+                    Some(end) => {
+                        copied = end;
+                        i = end;
+                    }
+                    None => {
+                        // Malformed: left to the tokenizer as it is.
+                        o.truncate(before);
+                        copied = at;
+                        i = at + 1;
+                    }
+                }
+                continue;
+            }
             i = at + 1;
             continue;
         };
@@ -95,6 +114,74 @@ pub(crate) fn strip_junk(html: &str) -> Cow<'_, str> {
             Cow::Owned(o)
         }
         None => Cow::Borrowed(html),
+    }
+}
+
+/// Attributes the reader looks at; the others (links, sources, data) are
+/// most of a modern page's markup, dropped before tokenizing.
+const KEPT_ATTRS: [&str; 7] = ["class", "id", "role", "itemprop", "hidden", "aria-hidden", "style"];
+
+/// Writes the start tag at `at`, whose name ends at `from`, to `out` with only the
+/// attributes of [`KEPT_ATTRS`], and returns where the tag ends; `None`
+/// for a tag left open (an unclosed quote), of which `out` then holds part.
+fn slim_tag(html: &str, at: usize, from: usize, out: &mut String) -> Option<usize> {
+    let b = html.as_bytes();
+    let n = b.len();
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
+    out.push_str(&html[at..from]);
+    let mut j = from;
+    loop {
+        while j < n && ws(b[j]) {
+            j += 1;
+        }
+        match b.get(j)? {
+            b'>' => {
+                out.push('>');
+                return Some(j + 1);
+            }
+            b'/' => {
+                if b.get(j + 1) == Some(&b'>') {
+                    out.push_str("/>");
+                    return Some(j + 2);
+                }
+                j += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let a0 = j;
+        while j < n && !ws(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
+            j += 1;
+        }
+        if j == a0 {
+            j += 1; // a stray '='
+            continue;
+        }
+        let name_end = j;
+        let mut k = j;
+        while k < n && ws(b[k]) {
+            k += 1;
+        }
+        if b.get(k) == Some(&b'=') {
+            k += 1;
+            while k < n && ws(b[k]) {
+                k += 1;
+            }
+            match *b.get(k)? {
+                q @ (b'"' | b'\'') => k += 2 + memchr::memchr(q, &b[k + 1..])?,
+                _ => {
+                    while k < n && !ws(b[k]) && b[k] != b'>' {
+                        k += 1;
+                    }
+                }
+            }
+            j = k;
+        }
+        let name = &b[a0..name_end];
+        if KEPT_ATTRS.iter().any(|a| name.eq_ignore_ascii_case(a.as_bytes())) {
+            out.push(' ');
+            out.push_str(&html[a0..j]);
+        }
     }
 }
 
@@ -240,7 +327,11 @@ fn matcher() -> &'static Matcher {
             .iter()
             .map(|(g, w)| (1u32 << GROUPS.iter().position(|x| x == g).expect("group of a word is listed"), w.starts_with('=')))
             .collect();
-        let ac = AhoCorasick::new(WORDS.iter().map(|(_, w)| w.trim_start_matches('='))).expect("class words build a matcher");
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(WORDS.iter().map(|(_, w)| w.trim_start_matches('=')))
+            .expect("class words build a matcher");
         Matcher { ac, pats }
     })
 }
@@ -248,10 +339,9 @@ fn matcher() -> &'static Matcher {
 /// The group bits named by a class or id value.
 fn class_bits(value: &str) -> u32 {
     let m = matcher();
-    let lower = value.to_ascii_lowercase();
-    let b = lower.as_bytes();
+    let b = value.as_bytes();
     let mut bits = 0;
-    for hit in m.ac.find_overlapping_iter(&lower) {
+    for hit in m.ac.find_overlapping_iter(value) {
         let (bit, whole) = m.pats[hit.pattern().as_usize()];
         if whole {
             let before = hit.start() == 0 || !b[hit.start() - 1].is_ascii_alphanumeric();
@@ -452,6 +542,8 @@ struct Pending {
 struct Block {
     unit: Unit,
     owner: u32,
+    /// Characters of its text (letters, digits, spaces).
+    chars: u32,
 }
 
 #[derive(Default)]
@@ -502,7 +594,6 @@ impl State {
             return;
         }
         let text = sanitize_line(&p.text);
-        let text: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
         let mut buf = p.text;
         buf.clear();
         self.pending.text = buf;
@@ -545,6 +636,7 @@ impl State {
         self.blocks.push(Block {
             unit: Unit { raw: text.clone(), text, kind, list, image: false, link_chars: p.link_chars, links: p.links, indent: 0 },
             owner,
+            chars,
         });
     }
 
@@ -883,8 +975,7 @@ pub(crate) fn read(html: &str) -> Page {
             level += 1;
             n = node.parent;
         }
-        let own_chars = b.unit.text.chars().filter(|c| c.is_alphanumeric() || *c == ' ').count();
-        if !in_top && b.unit.kind != BlockKind::Caption && b.unit.link_chars * 5 >= own_chars * 4 {
+        if !in_top && b.unit.kind != BlockKind::Caption && b.unit.link_chars * 5 >= b.chars as usize * 4 {
             menus.push((units.len(), b.unit));
             continue;
         }
@@ -934,6 +1025,12 @@ mod tests {
         assert_eq!(strip_junk(page), "<BODY><p>a</p><p>b</p><scripts>e</scripts>");
         assert_eq!(strip_junk("<p>x</p><script>never closed"), "<p>x</p>");
         assert!(matches!(strip_junk("<p>plain</p>"), Cow::Borrowed(_)));
+        // Only the attributes the reader uses reach the tokenizer.
+        assert_eq!(
+            strip_junk("<div class=\"a b\" data-x='y>z' ID=k href=/x hidden><img src=x alt=\"\"/><a href=y>t</a></div>"),
+            "<div class=\"a b\" ID=k hidden><img/><a>t</a></div>"
+        );
+        assert_eq!(strip_junk("<p>a</p><div class=\"never closed"), "<p>a</p><div class=\"never closed");
     }
 
     #[test]

@@ -68,7 +68,7 @@ def main():
     if args.cache and todo:
         json.dump(cache, open(args.cache, "w"))
     line_names = names_in("src/core/clean/features.rs", "NAMES")
-    dom_names = names_in("src/core/clean/dom.rs", "NAMES")
+    dom_names = names_in("src/core/clean/html.rs", "NAMES")
     names = line_names + ([] if args.no_dom else dom_names)
 
     def vec(r):

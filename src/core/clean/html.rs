@@ -7,8 +7,9 @@
 //! in, its depth, the link density of its container, and a
 //! Readability-style content score of its ancestors against the page's best
 //! container. The line model for HTML ([`super::html_model`]) reads these
-//! beside the shared line features and decides. Blocks mostly of links
-//! outside the best container (menus, link lists) are removed before it.
+//! beside the shared line features and decides. Blocks outside the best
+//! container that are never article text (link lists, comment threads,
+//! share, ad and author boxes, navigation, footers) are removed before it.
 //! (This replaced dom_smoothie's Readability: better held-out F1 and about
 //! twice as fast, measured in NOTES.md.)
 //!
@@ -880,13 +881,46 @@ pub(crate) const NAMES: &[&str] = &[
     "dom_own_groups",
 ];
 
+/// A block removed by the reader, and why.
+pub(crate) struct SetAside {
+    /// The index in [`Page::units`] of the unit it comes before.
+    pub before: usize,
+    pub unit: Unit,
+    /// The reason: a short kind and its detail.
+    pub kind: &'static str,
+    pub detail: &'static str,
+}
+
+/// Why a block outside the best container is never article text: its
+/// class/id groups or its sectioning elements. (None of these held article
+/// text outside the best container on the dev pages.)
+fn set_aside_reason(node: &Node) -> Option<(&'static str, &'static str)> {
+    let group = |g: &str| node.groups >> GROUPS.iter().position(|x| *x == g).unwrap_or(0) & 1 == 1;
+    let tag = |t: &str| node.tags >> TAGS.iter().position(|x| *x == t).unwrap_or(0) & 1 == 1;
+    if group("comment") {
+        Some(("comments", "in the comment section"))
+    } else if group("share") {
+        Some(("share", "in a share or follow box"))
+    } else if group("ad") {
+        Some(("advert", "in an advertisement box"))
+    } else if group("bio") || group("byline") {
+        Some(("byline", "in an author or date box outside the article"))
+    } else if tag("nav") {
+        Some(("navigation", "in the page's navigation"))
+    } else if tag("footer") {
+        Some(("footer", "in a footer outside the article"))
+    } else {
+        None
+    }
+}
+
 /// A page read into blocks, with the DOM evidence of each.
 pub(crate) struct Page {
     pub units: Vec<Unit>,
-    /// Blocks mostly of links outside the page's best container (menus,
-    /// link lists, footers): removed before the line model sees the page,
-    /// each with the index in `units` of the block that follows it.
-    pub menus: Vec<(usize, Unit)>,
+    /// Blocks outside the page's best container that are never article
+    /// text (link lists, comment threads, share, ad and author boxes,
+    /// navigation and footers), removed before the line model sees the page.
+    pub set_aside: Vec<SetAside>,
     /// One row per unit, in the order of [`NAMES`].
     pub features: Vec<Vec<f32>>,
 }
@@ -953,7 +987,7 @@ pub(crate) fn read(html: &str) -> Page {
 
     let mut units = Vec::with_capacity(blocks.len());
     let mut features = Vec::with_capacity(blocks.len());
-    let mut menus = Vec::new();
+    let mut set_aside = Vec::new();
     for b in blocks {
         let owner = &nodes[b.owner as usize];
         let mut in_top = false;
@@ -975,9 +1009,13 @@ pub(crate) fn read(html: &str) -> Page {
             level += 1;
             n = node.parent;
         }
-        if !in_top && b.unit.kind != BlockKind::Caption && b.unit.link_chars * 5 >= b.chars as usize * 4 {
-            menus.push((units.len(), b.unit));
-            continue;
+        if !in_top && b.unit.kind != BlockKind::Caption {
+            let links = b.unit.link_chars * 5 >= b.chars as usize * 4;
+            let why = if links { Some(("links", "a link list outside the article")) } else { set_aside_reason(owner) };
+            if let Some((kind, detail)) = why {
+                set_aside.push(SetAside { before: units.len(), unit: b.unit, kind, detail });
+                continue;
+            }
         }
         let parent = if owner.parent == u32::MAX { owner } else { &nodes[owner.parent as usize] };
         let ld = |n: &Node| if n.chars > 0 { n.link_chars as f32 / n.chars as f32 } else { 0.0 };
@@ -1004,7 +1042,7 @@ pub(crate) fn read(html: &str) -> Page {
         features.push(row);
         units.push(b.unit);
     }
-    Page { units, features, menus }
+    Page { units, features, set_aside }
 }
 
 #[cfg(test)]
@@ -1051,7 +1089,7 @@ mod tests {
         assert!(read("").units.is_empty());
         let p = read("<html><body><div><a href=/>Home</a></div><p>Only a short");
         assert_eq!(texts(&p), ["Only a short"]);
-        assert_eq!(p.menus[0].1.text, "Home");
+        assert_eq!(p.set_aside[0].unit.text, "Home");
         // A control left open ends with its container.
         let p = read("<body><div><select><option>A choice</div><p>After it");
         assert_eq!(texts(&p), ["After it"]);
@@ -1075,15 +1113,14 @@ mod tests {
             "<body><nav class=menu><a href=/>Home</a> <a href=/n>News</a></nav><article class='story-body'><p>{para}</p><p>{para}</p><p>{para}</p></article><div id=comments-list><p>I disagree with this, strongly and at length.</p></div></body>"
         );
         let p = read(&html);
-        // The menu of links outside the article is removed before judging.
-        assert_eq!(p.menus.len(), 1);
-        assert_eq!(p.menus[0].1.text, "Home News");
-        assert_eq!(p.units.len(), 4);
+        // The menu of links and the comments outside the article are
+        // removed before judging.
+        let aside: Vec<(&str, &str)> = p.set_aside.iter().map(|s| (s.kind, s.unit.text.as_str())).collect();
+        assert_eq!(aside, [("links", "Home News"), ("comments", "I disagree with this, strongly and at length.")]);
+        assert_eq!(p.units.len(), 3);
         assert_eq!(dom(&p, 0, "dom_in_top"), 1.0);
         assert_eq!(dom(&p, 0, "dom_t_article"), 1.0);
         assert_eq!(dom(&p, 0, "dom_g_content"), 1.0);
-        assert_eq!(dom(&p, 3, "dom_in_top"), 0.0);
-        assert_eq!(dom(&p, 3, "dom_g_comment"), 1.0);
         assert!(p.features.iter().all(|r| r.len() == NAMES.len()));
     }
 

@@ -151,9 +151,8 @@ struct Units {
     html: bool,
     /// Per unit, its DOM evidence (HTML pages only; empty for dumps).
     dom: Vec<Vec<f32>>,
-    /// Link blocks of an HTML page removed before judging, each with the
-    /// index of the unit it comes before.
-    menus: Vec<(usize, Unit)>,
+    /// Blocks of an HTML page its reader removed before judging.
+    set_aside: Vec<html::SetAside>,
 }
 
 fn units_of(doc: &Document) -> Units {
@@ -162,7 +161,7 @@ fn units_of(doc: &Document) -> Units {
             // The markup passed `formats::cap_depth`; the reader caps
             // the depth of its own tree too.
             let page = html::read(&doc.text);
-            Units { units: page.units, html: true, dom: page.features, menus: page.menus }
+            Units { units: page.units, html: true, dom: page.features, set_aside: page.set_aside }
         }
         _ => Units { units: segment::units(&doc.text), ..Units::default() },
     }
@@ -177,11 +176,11 @@ struct Analysis {
     html: bool,
     /// Per unit, the DOM evidence of an HTML page (empty for dumps).
     dom: Vec<Vec<f32>>,
-    menus: Vec<(usize, Unit)>,
+    set_aside: Vec<html::SetAside>,
 }
 
 fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
-    let Units { units, html, dom, menus } = units_of(doc);
+    let Units { units, html, dom, set_aside } = units_of(doc);
     let mut verdicts = Vec::with_capacity(units.len());
     let mut hints = Vec::with_capacity(units.len());
     for u in &units {
@@ -192,7 +191,7 @@ fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
         hints.push(hint);
     }
     let rows = features::features(&units, &hints, &meta.title, html);
-    Analysis { units, verdicts, rows, html, dom, menus }
+    Analysis { units, verdicts, rows, html, dom, set_aside }
 }
 
 /// Why the model judged a unit not to be article text, in words.
@@ -225,7 +224,7 @@ pub fn clean(doc: &Document, meta: &Meta) -> Cleaned {
 /// Cleans one article's document, also removing lines that recur across
 /// the library's articles of the same source.
 pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
-    let Analysis { units, mut verdicts, rows, html, dom, menus } = analyse(doc, meta, repeats);
+    let Analysis { units, mut verdicts, rows, html, dom, set_aside } = analyse(doc, meta, repeats);
     let m = model::model();
     // The model only judges what the rules left; HTML pages have their own
     // model over the line features and the DOM evidence.
@@ -272,17 +271,20 @@ pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
             verdicts[k] = None;
         }
     }
-    let mut menus = menus.into_iter().peekable();
-    let mut blocks = Vec::with_capacity(units.len() + menus.len());
+    let mut aside = set_aside.into_iter().peekable();
+    let mut blocks = Vec::with_capacity(units.len() + aside.len());
+    let push_aside = |blocks: &mut Vec<Block>, s: html::SetAside| {
+        blocks.push(Block { kind: s.unit.kind, text: s.unit.text, removed: self::removed(s.kind, s.detail) });
+    };
     for (k, ((u, removed), kind)) in units.into_iter().zip(verdicts).zip(kinds).enumerate() {
-        while let Some((_, m)) = menus.next_if(|(at, _)| *at <= k) {
-            blocks.push(Block { kind: m.kind, text: m.text, removed: self::removed("links", "a link list outside the article") });
+        while let Some(s) = aside.next_if(|s| s.before <= k) {
+            push_aside(&mut blocks, s);
         }
         let text = if u.text.is_empty() { crate::core::sanitize::sanitize_line(&u.raw) } else { u.text };
         blocks.push(Block { kind, text, removed });
     }
-    for (_, m) in menus {
-        blocks.push(Block { kind: m.kind, text: m.text, removed: self::removed("links", "a link list outside the article") });
+    for s in aside {
+        push_aside(&mut blocks, s);
     }
     Cleaned { blocks }
 }

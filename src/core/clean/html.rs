@@ -879,6 +879,20 @@ pub(crate) const NAMES: &[&str] = &[
     "dom_t_blockquote",
     "dom_own_p",
     "dom_own_groups",
+    "dom_l_comment",
+    "dom_l_related",
+    "dom_l_share",
+    "dom_l_newsletter",
+    "dom_l_footer",
+    "dom_l_header",
+    "dom_l_byline",
+    "dom_l_caption",
+    "dom_l_sidebar",
+    "dom_l_ad",
+    "dom_l_content",
+    "dom_l_hidden",
+    "dom_l_tags",
+    "dom_l_bio",
 ];
 
 /// A block removed by the reader, and why.
@@ -984,6 +998,11 @@ pub(crate) fn read(html: &str) -> Page {
     let top_share = nodes.get(top).map_or(0.0, |n| n.chars as f32 / total_chars);
     let top_parent = nodes.get(top).map_or(u32::MAX, |n| n.parent);
     let top_depth = nodes.get(top).map_or(0.0, |n| n.depth as f32);
+    // Groups named on the page's wrappers (body, layout) say little about
+    // a block: the local groups are those named below the best container
+    // (inside it) or below its parent (outside it).
+    let top_groups = nodes.get(top).map_or(0, |n| n.groups);
+    let wrapper_groups = nodes.get(top_parent as usize).map_or(0, |n| n.groups);
 
     let mut units = Vec::with_capacity(blocks.len());
     let mut features = Vec::with_capacity(blocks.len());
@@ -1039,6 +1058,10 @@ pub(crate) fn read(html: &str) -> Page {
         }
         row.push(owner.p as u8 as f32);
         row.push(owner.own.count_ones() as f32);
+        let local = owner.groups & !if in_top { top_groups } else { wrapper_groups };
+        for g in 0..GROUPS.len() {
+            row.push((local >> g & 1) as f32);
+        }
         features.push(row);
         units.push(b.unit);
     }

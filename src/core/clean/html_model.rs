@@ -46,15 +46,20 @@ impl HtmlModel {
     /// The probability that a block with line features `line` and DOM
     /// features `dom` is article text.
     pub fn predict(&self, line: &[f32], dom: &[f32]) -> f64 {
-        let x: Vec<f32> = self
-            .inputs
-            .iter()
-            .map(|s| match *s {
-                Source::Line(i) => line[i],
-                Source::Dom(i) => dom[i],
-            })
-            .collect();
-        self.model.predict(&x)
+        let get = |s: &Source| match *s {
+            Source::Line(i) => line[i],
+            Source::Dom(i) => dom[i],
+        };
+        // On the stack: this runs for every block of every page.
+        let mut buf = [0f32; 192];
+        if self.inputs.len() <= buf.len() {
+            for (b, s) in buf.iter_mut().zip(&self.inputs) {
+                *b = get(s);
+            }
+            self.model.predict(&buf[..self.inputs.len()])
+        } else {
+            self.model.predict(&self.inputs.iter().map(get).collect::<Vec<_>>())
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 //! The cleaner: the article body with publisher boilerplate removed.
 //!
 //! Works unit by unit (a line, or a paragraph a scraper wrapped over several
-//! lines) on text and markdown dumps; HTML pages are first reduced to their
-//! main content with dom_smoothie, then to block units. Each unit goes
+//! lines) on text and markdown dumps; HTML pages are read by our own DOM
+//! scorer into block units with their DOM evidence ([`html`]), judged by a
+//! model of their own ([`html_model`]). Each unit goes
 //! through the phrase and shape rules ([`rules`], phrases in
 //! `assets/boilerplate.txt`), a repetition check across the library
 //! ([`Repeats`]), then a small tree ensemble over context features
@@ -12,6 +13,7 @@
 
 mod features;
 mod html;
+mod html_model;
 mod model;
 mod rules;
 mod segment;
@@ -122,7 +124,7 @@ impl Repeats {
         let mut r = Repeats::default();
         for (doc, meta) in docs {
             let Some(key) = source_key(meta) else { continue };
-            let (units, _) = units_of(doc);
+            let Units { units, .. } = units_of(doc);
             let seen: HashSet<u64> = units.iter().filter(|u| !u.text.is_empty()).map(|u| line_hash(&u.text.to_lowercase())).collect();
             let entry = r.sources.entry(key).or_default();
             entry.0 += 1;
@@ -151,16 +153,27 @@ fn repeated(source: Option<&(u32, HashMap<u64, u32>)>, lower: &str) -> Option<u3
     (n >= REPEAT_MIN_DOCS && n * 4 >= *docs).then_some(n)
 }
 
-impl Repeats {}
+/// The units of a document to judge.
+#[derive(Default)]
+struct Units {
+    units: Vec<Unit>,
+    /// They came from an HTML page.
+    html: bool,
+    /// Per unit, its DOM evidence (HTML pages only; empty for dumps).
+    dom: Vec<Vec<f32>>,
+    /// Blocks of an HTML page its reader removed before judging.
+    set_aside: Vec<html::SetAside>,
+}
 
-/// The units of a document, and whether they came from extracted HTML.
-fn units_of(doc: &Document) -> (Vec<Unit>, bool) {
+fn units_of(doc: &Document) -> Units {
     match doc.format {
         Format::Html => {
-            let (units, extracted) = html::extract(&doc.text);
-            (units, extracted)
+            // The markup passed `formats::cap_depth`; the reader caps
+            // the depth of its own tree too.
+            let page = html::read(&doc.text);
+            Units { units: page.units, html: true, dom: page.features, set_aside: page.set_aside }
         }
-        _ => (segment::units(&doc.text), false),
+        _ => Units { units: segment::units(&doc.text), ..Units::default() },
     }
 }
 
@@ -174,10 +187,13 @@ struct Analysis {
     rows: Vec<f32>,
     /// Units of extracted HTML (not of a dump, nor of a whole page).
     html: bool,
+    /// Per unit, the DOM evidence of an HTML page (empty for dumps).
+    dom: Vec<Vec<f32>>,
+    set_aside: Vec<html::SetAside>,
 }
 
 fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
-    let (units, html) = units_of(doc);
+    let Units { units, html, dom, set_aside } = units_of(doc);
     let page = rules::Page::new(meta);
     let source = repeats.source(meta);
     let lower: Vec<String> = units.iter().map(|u| u.text.to_lowercase()).collect();
@@ -191,7 +207,7 @@ fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
         hints.push(hint);
     }
     let rows = features::features(&units, &lower, &hints, &meta.title, html);
-    Analysis { units, verdicts, hints, rows, html }
+    Analysis { units, verdicts, hints, rows, html, dom, set_aside }
 }
 
 /// Why the model judged a unit not to be article text, in words.
@@ -224,18 +240,31 @@ pub fn clean(doc: &Document, meta: &Meta) -> Cleaned {
 /// Cleans one article's document, also removing lines that recur across
 /// the library's articles of the same source.
 pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
-    let Analysis { units, mut verdicts, hints, rows, html } = analyse(doc, meta, repeats);
+    let Analysis { units, mut verdicts, hints, rows, html, dom, set_aside } = analyse(doc, meta, repeats);
     let m = model::model();
-    let threshold = if html { m.html_threshold } else { m.threshold };
     let row = |k: usize| &rows[k * features::WIDTH..(k + 1) * features::WIDTH];
-    // The model only judges what the rules left.
+    // The model only judges what the rules left; HTML pages have their own
+    // model over the line features and the DOM evidence.
     let judged: Vec<usize> = (0..units.len()).filter(|&k| verdicts[k].is_none()).collect();
     let mut probs = vec![0.0; units.len()];
-    let mut judged_probs = vec![0.0; judged.len()];
-    m.predict_rows(&rows, features::WIDTH, &judged, &mut judged_probs);
-    for (&k, p) in judged.iter().zip(judged_probs) {
-        probs[k] = p;
-    }
+    let threshold = if html && !dom.is_empty() {
+        let hm = html_model::model();
+        for &k in &judged {
+            probs[k] = hm.predict(row(k), &dom[k]);
+        }
+        hm.threshold
+    } else {
+        let mut judged_probs = vec![0.0; judged.len()];
+        m.predict_rows(&rows, features::WIDTH, &judged, &mut judged_probs);
+        for (&k, p) in judged.iter().zip(judged_probs) {
+            probs[k] = p;
+        }
+        if html {
+            m.html_threshold
+        } else {
+            m.threshold
+        }
+    };
     let mut kinds: Vec<BlockKind> = units.iter().map(|u| u.kind).collect();
     for (k, u) in units.iter().enumerate() {
         if verdicts[k].is_some() || u.kind == BlockKind::Caption {
@@ -271,15 +300,21 @@ pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
             verdicts[k] = None;
         }
     }
-    let blocks = units
-        .into_iter()
-        .zip(verdicts)
-        .zip(kinds)
-        .map(|((u, removed), kind)| {
-            let text = if u.text.is_empty() { crate::core::sanitize::sanitize_line(&u.raw) } else { u.text };
-            Block { kind, text, removed }
-        })
-        .collect();
+    let mut aside = set_aside.into_iter().peekable();
+    let mut blocks = Vec::with_capacity(units.len() + aside.len());
+    let push_aside = |blocks: &mut Vec<Block>, s: html::SetAside| {
+        blocks.push(Block { kind: s.unit.kind, text: s.unit.text, removed: self::removed(s.kind, s.detail) });
+    };
+    for (k, ((u, removed), kind)) in units.into_iter().zip(verdicts).zip(kinds).enumerate() {
+        while let Some(s) = aside.next_if(|s| s.before <= k) {
+            push_aside(&mut blocks, s);
+        }
+        let text = if u.text.is_empty() { crate::core::sanitize::sanitize_line(&u.raw) } else { u.text };
+        blocks.push(Block { kind, text, removed });
+    }
+    for s in aside {
+        push_aside(&mut blocks, s);
+    }
     Cleaned { blocks }
 }
 
@@ -329,6 +364,14 @@ pub struct FeatureRow {
     pub rule: Option<String>,
     pub caption: bool,
     pub features: Vec<f32>,
+    /// The DOM evidence of a block of an HTML page ([`dom_feature_names`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dom: Vec<f32>,
+}
+
+/// The names of the DOM features, in the order of [`FeatureRow::dom`].
+pub fn dom_feature_names() -> &'static [&'static str] {
+    html::NAMES
 }
 
 /// The feature names, in the order of [`FeatureRow::features`].
@@ -339,11 +382,18 @@ pub fn feature_names() -> &'static [&'static str] {
 /// The model's input for every unit of a document.
 pub fn feature_rows(doc: &Document, meta: &Meta) -> Vec<FeatureRow> {
     let a = analyse(doc, meta, &Repeats::default());
+    let mut dom = a.dom.into_iter();
     a.units
         .into_iter()
         .zip(a.verdicts)
         .zip(a.rows.chunks(features::WIDTH).map(<[f32]>::to_vec))
-        .map(|((u, v), features)| FeatureRow { caption: u.kind == BlockKind::Caption, text: u.text, rule: v.map(|r| r.kind), features })
+        .map(|((u, v), features)| FeatureRow {
+            caption: u.kind == BlockKind::Caption,
+            text: u.text,
+            rule: v.map(|r| r.kind),
+            features,
+            dom: dom.next().unwrap_or_default(),
+        })
         .collect()
 }
 

@@ -126,7 +126,6 @@ impl Model {
 
     /// The probability that a unit with features `x` is article text (one
     /// row; [`Model::predict_rows`] is faster for many).
-    #[cfg(test)]
     pub fn predict(&self, x: &[f32]) -> f64 {
         let mut out = [0.0];
         self.predict_rows(x, x.len(), &[0], &mut out);
@@ -179,6 +178,13 @@ pub(crate) fn model() -> &'static Model {
         assert_eq!(m.features, super::features::NAMES, "assets/clean-model.json was trained on other features: retrain");
         Model::from_file(m)
     })
+}
+
+/// A model from another asset and the feature names it was trained on,
+/// which the caller maps to its inputs (the HTML model, `html_model.rs`).
+pub(crate) fn parse(json: &str) -> Result<(Vec<String>, Model), serde_json::Error> {
+    let m: ModelFile = serde_json::from_str(json)?;
+    Ok((m.features.clone(), Model::from_file(m)))
 }
 
 #[cfg(test)]

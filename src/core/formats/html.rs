@@ -144,10 +144,45 @@ fn memchr_lt(b: &[u8]) -> Option<usize> {
     b.iter().position(|&c| c == b'<')
 }
 
+/// Drops the raw text of `<script>` and `<style>` elements (their tags
+/// stay): most of a news page's bytes, and none of its metadata.
+fn drop_raw_text(html: &str) -> Cow<'_, str> {
+    let b = html.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(off) = memchr_lt(&b[i..]) {
+        let at = i + off;
+        let name = ["script", "style"].into_iter().find(|t| {
+            b.len() > at + 1 + t.len()
+                && b[at + 1..at + 1 + t.len()].eq_ignore_ascii_case(t.as_bytes())
+                && !b[at + 1 + t.len()].is_ascii_alphanumeric()
+        });
+        let Some(name) = name else {
+            i = at + 1;
+            continue;
+        };
+        let Some(open_end) = html[at..].find('>').map(|e| at + e + 1) else { break };
+        let Some(close) = find_closing(&b[open_end..], name.as_bytes()).map(|e| open_end + e) else { break };
+        let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
+        o.push_str(&html[copied..open_end]);
+        copied = close;
+        i = close + 2;
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&html[copied..]);
+            Cow::Owned(o)
+        }
+        None => Cow::Borrowed(html),
+    }
+}
+
 /// Metadata of an HTML page.
 pub fn html_meta(html: &str) -> Meta {
     // Every caller gets the depth cap: parsing an uncapped page can take hours.
-    let dom = Dom::from(&*cap_depth(html, MAX_DEPTH));
+    let capped = cap_depth(html, MAX_DEPTH);
+    let dom = Dom::from(&*drop_raw_text(&capped));
     let site = first_attr(&dom, &[("meta[property='og:site_name']", "content"), ("meta[name='application-name']", "content")]);
     let title = first_attr(&dom, &[("meta[property='og:title']", "content"), ("meta[name='twitter:title']", "content")])
         .or_else(|| first_text(&dom, "title"))
@@ -217,6 +252,13 @@ mod tests {
         assert!(capped.contains("<p>Deep text</p>"));
         let shallow = "<div><p>a<p>b<br><img src=x/></div><!-- <div> --><script>if (a<b) {}</script>";
         assert!(matches!(cap_depth(shallow, 1), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn script_and_style_text_is_dropped_before_parsing_metadata() {
+        let page = "<head><SCRIPT>var t = '<title>No</title>';</script><style>a{}</style><title>Yes</title></head><script>never closed";
+        assert_eq!(drop_raw_text(page), "<head><SCRIPT></script><style></style><title>Yes</title></head><script>never closed");
+        assert_eq!(html_meta(page).title, "Yes");
     }
 
     #[test]

@@ -1,0 +1,85 @@
+//! The line model for HTML pages: the same kind of tree ensemble as
+//! [`super::model`], trained by `scripts/train-clean-html.py` on the blocks
+//! of our DOM scorer, over the shared line features ([`super::features`])
+//! and the DOM evidence ([`super::dom`]). Shipped in
+//! `assets/clean-model-html.json`.
+//!
+//! The file names the features it was trained on; each is looked up by
+//! name among the line features and the DOM features, so the line features
+//! may grow without retraining this model (a renamed or removed one fails
+//! the load, and the test, until it is retrained).
+
+use std::sync::OnceLock;
+
+use super::model::{self, Model};
+use super::{features, html as dom};
+
+/// Where a model input comes from.
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Line(usize),
+    Dom(usize),
+}
+
+#[derive(Debug)]
+pub(crate) struct HtmlModel {
+    /// Probability at or above which a block is article.
+    pub threshold: f64,
+    model: Model,
+    inputs: Vec<Source>,
+}
+
+impl HtmlModel {
+    fn from_json(json: &str) -> Result<HtmlModel, String> {
+        let (names, model) = model::parse(json).map_err(|e| e.to_string())?;
+        let inputs = names
+            .iter()
+            .map(|n| {
+                let find = |list: &[&str]| list.iter().position(|x| x == n);
+                find(features::NAMES).map(Source::Line).or_else(|| find(dom::NAMES).map(Source::Dom)).ok_or_else(|| n.clone())
+            })
+            .collect::<Result<Vec<_>, String>>()
+            .map_err(|n| format!("unknown feature {n}: retrain"))?;
+        Ok(HtmlModel { threshold: model.html_threshold, model, inputs })
+    }
+
+    /// The probability that a block with line features `line` and DOM
+    /// features `dom` is article text.
+    pub fn predict(&self, line: &[f32], dom: &[f32]) -> f64 {
+        let get = |s: &Source| match *s {
+            Source::Line(i) => line[i],
+            Source::Dom(i) => dom[i],
+        };
+        // On the stack: this runs for every block of every page.
+        let mut buf = [0f32; 192];
+        if self.inputs.len() <= buf.len() {
+            for (b, s) in buf.iter_mut().zip(&self.inputs) {
+                *b = get(s);
+            }
+            self.model.predict(&buf[..self.inputs.len()])
+        } else {
+            self.model.predict(&self.inputs.iter().map(get).collect::<Vec<_>>())
+        }
+    }
+}
+
+/// The shipped HTML model.
+pub(crate) fn model() -> &'static HtmlModel {
+    static M: OnceLock<HtmlModel> = OnceLock::new();
+    M.get_or_init(|| {
+        HtmlModel::from_json(include_str!("../../../assets/clean-model-html.json"))
+            .unwrap_or_else(|e| panic!("assets/clean-model-html.json: {e}"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_html_model_loads_and_reads_dom_evidence() {
+        let m = model();
+        assert!((0.0..1.0).contains(&m.threshold));
+        assert!(m.inputs.iter().any(|s| matches!(s, Source::Dom(_))), "the HTML model uses no DOM feature");
+    }
+}

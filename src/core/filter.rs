@@ -333,6 +333,12 @@ impl TitleBuf {
         &self.text[self.starts[i]..self.starts[i + 1] - 1]
     }
 
+    /// [`TitleBuf::get`] as bytes (no check of character boundaries).
+    #[inline]
+    fn bytes(&self, i: usize) -> &[u8] {
+        &self.text.as_bytes()[self.starts[i]..self.starts[i + 1] - 1]
+    }
+
     /// Item `i` followed by its newline.
     pub fn line(&self, i: usize) -> &str {
         &self.text[self.starts[i]..self.starts[i + 1]]
@@ -402,6 +408,16 @@ impl QChar {
         &self.bytes[..self.len as usize]
     }
 
+    /// True when this character ends right before byte `p` of `hay`.
+    #[inline]
+    fn ends_at(&self, hay: &[u8], p: usize) -> bool {
+        if self.len == 1 {
+            p > 0 && hay[p - 1] == self.bytes[0]
+        } else {
+            hay[..p].ends_with(self.as_bytes())
+        }
+    }
+
     /// The first occurrence of this character in `hay` at byte `from` or
     /// later. A character's whole encoding found as bytes always starts on
     /// a character boundary (UTF-8 synchronises itself), so this is exact.
@@ -468,7 +484,7 @@ fn char_bound(hay: &[u8], c: &QChar, prev: Option<&QChar>, at: usize) -> i32 {
         let b = place_bonus(hay, p);
         let v = match prev {
             None => b - 1,
-            Some(q) if hay[..p].ends_with(q.as_bytes()) => b.max(4),
+            Some(q) if q.ends_at(hay, p) => b.max(4),
             Some(_) => b - 4,
         };
         best = best.max(v);
@@ -827,28 +843,18 @@ impl Filterer {
         let n = prev.map_or(self.folded.len(), |(_, c)| c.len());
         let chars = &chars;
         let parts = self.split(n, |_, lo, hi| -> Result<Vec<Cand>, Cancelled> {
+            let Some((from, prev)) = prev else {
+                return self.scan_titles(chars, lo, hi, cancel);
+            };
             let mut out = Vec::new();
             for start in (lo..hi).step_by(CANCEL_EVERY) {
                 if cancel.stale() {
                     return Err(Cancelled);
                 }
-                let end = (start + CANCEL_EVERY).min(hi);
-                match prev {
-                    None => {
-                        for index in start..end {
-                            let hay = self.folded.get(index).as_bytes();
-                            if let Some((end, bound)) = extend(hay, chars, 0, 0, 0) {
-                                out.push(Cand { index: index as u32, end, bound });
-                            }
-                        }
-                    }
-                    Some((from, prev)) => {
-                        for c in &prev[start..end] {
-                            let hay = self.folded.get(c.index as usize).as_bytes();
-                            if let Some((end, bound)) = extend(hay, chars, from, c.end as usize, c.bound) {
-                                out.push(Cand { index: c.index, end, bound });
-                            }
-                        }
+                for c in &prev[start..(start + CANCEL_EVERY).min(hi)] {
+                    let hay = self.folded.bytes(c.index as usize);
+                    if let Some((end, bound)) = extend(hay, chars, from, c.end as usize, c.bound) {
+                        out.push(Cand { index: c.index, end, bound });
                     }
                 }
             }
@@ -857,6 +863,40 @@ impl Filterer {
         let mut out = Vec::with_capacity(parts.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
         for p in parts {
             out.extend(p?);
+        }
+        Ok(out)
+    }
+
+    /// The titles `lo..hi` that match `q` (not empty): one search of their
+    /// whole text for the query's first character finds the titles that
+    /// have it, skipping the others at memchr's speed.
+    fn scan_titles(&self, q: &[QChar], lo: usize, hi: usize, cancel: Cancel<'_>) -> Result<Vec<Cand>, Cancelled> {
+        let text = self.folded.text.as_bytes();
+        let starts = &self.folded.starts;
+        let stop = starts[hi];
+        let mut out = Vec::new();
+        let (mut t, mut at) = (lo, starts[lo]);
+        for round in 0usize.. {
+            if round % CANCEL_EVERY == 0 && cancel.stale() {
+                return Err(Cancelled);
+            }
+            let Some(i) = memchr::memchr(q[0].bytes[0], &text[at..stop]) else { break };
+            let pos = at + i;
+            while starts[t + 1] <= pos {
+                t += 1;
+            }
+            let hay = &text[starts[t]..starts[t + 1] - 1];
+            let first = pos - starts[t];
+            if first >= hay.len() || !hay[first..].starts_with(q[0].as_bytes()) {
+                at = pos + 1;
+                continue;
+            }
+            // The title's first occurrence: match the rest from here.
+            if let Some((end, bound)) = extend(hay, q, 0, first, 0) {
+                out.push(Cand { index: t as u32, end, bound });
+            }
+            t += 1;
+            at = starts[t];
         }
         Ok(out)
     }
@@ -961,7 +1001,7 @@ impl Filterer {
                 (None, None) => break,
                 (top, Some(c)) if top.is_none_or(|&(b, _)| b < c.bound) => {
                     next += 1;
-                    let tight = chain_bound(self.folded.get(c.index as usize).as_bytes(), chars, &mut chain).unwrap_or(i32::MIN);
+                    let tight = chain_bound(self.folded.bytes(c.index as usize), chars, &mut chain).unwrap_or(i32::MIN);
                     debug_assert!(tight <= c.bound);
                     if !out(tight, c.index) {
                         queue.push((tight, std::cmp::Reverse(c.index)));

@@ -696,6 +696,9 @@ pub struct Filterer {
     threads: usize,
     /// Below this many candidates a scan stays on one thread.
     parallel_min: usize,
+    /// The last answer of [`Filterer::top`]: (query, k, matches). Typing a
+    /// space leaves the trimmed query as it was; its answer is reused.
+    last_top: Mutex<Option<(String, usize, Vec<Match>)>>,
 }
 
 impl Filterer {
@@ -758,7 +761,7 @@ impl Filterer {
     fn from_folded(folded: TitleBuf) -> Self {
         assert!(folded.len() <= u32::MAX as usize, "too many titles");
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        Filterer { folded, stack: Vec::new(), query: Query::new(""), threads, parallel_min: PARALLEL_MIN }
+        Filterer { folded, stack: Vec::new(), query: Query::new(""), threads, parallel_min: PARALLEL_MIN, last_top: Mutex::new(None) }
     }
 
     /// Sets how many threads a large scan may use (at least one).
@@ -943,6 +946,12 @@ impl Filterer {
         if k == 0 {
             return Ok(vec![]);
         }
+        let mut last = self.last_top.lock().expect("last top lock");
+        if let Some((q, lk, top)) = last.as_ref() {
+            if *q == self.query.folded && *lk == k {
+                return Ok(top.clone());
+            }
+        }
         let cands = &level.cands;
         let chars: Vec<QChar> = self.query.folded.chars().map(QChar::of).collect();
         let best = Best { k, heap: Mutex::new(BinaryHeap::with_capacity(k + 1)), worst: AtomicU64::new(0) };
@@ -950,7 +959,9 @@ impl Filterer {
             part?;
         }
         let heap = best.heap.into_inner().expect("top-K lock");
-        Ok(heap.into_sorted_vec().into_iter().map(|(s, index)| Match { index, score: s.0 }).collect())
+        let top: Vec<Match> = heap.into_sorted_vec().into_iter().map(|(s, index)| Match { index, score: s.0 }).collect();
+        *last = Some((self.query.folded.clone(), k, top.clone()));
+        Ok(top)
     }
 
     /// Offers the best of `cands` (in input order) to `best`.
@@ -1316,8 +1327,11 @@ mod tests {
             let want = reference(&typed, &items);
             for f in [&mut serial, &mut parallel] {
                 f.set_query(&typed);
+                assert_eq!(f.count(), want.len(), "query {typed:?}");
+                for k in [1, 10, 100] {
+                    assert_eq!(f.top(k), want[..k.min(want.len())], "query {typed:?} k {k}");
+                }
                 assert_eq!(f.sorted(), want, "query {typed:?}");
-                assert_eq!(f.count(), want.len());
             }
         }
     }

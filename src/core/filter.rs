@@ -214,9 +214,7 @@ impl Query {
 /// Filters `items` by `query`: the matches, best first; ties keep input
 /// order. An empty query matches everything in input order.
 pub fn filter<S: AsRef<str>>(query: &str, items: &[S]) -> Vec<Match> {
-    let mut f = Filterer::new(items);
-    f.set_query(query);
-    f.sorted()
+    Filterer::new(items).filter_all(query)
 }
 
 /// Many strings in one buffer: one allocation instead of one per title.
@@ -1029,6 +1027,50 @@ impl Filterer {
         Ok(())
     }
 
+    /// Every title matching `query`, best first (ties in input order), in
+    /// one pass that scores each match as it is found: for a single query
+    /// (`byline filter`), where every match is scored anyway. Leaves the
+    /// current query as it was.
+    pub fn filter_all(&self, query: &str) -> Vec<Match> {
+        let q = Query::new(query);
+        if q.is_empty() {
+            return (0..self.folded.len()).map(|index| Match { index, score: 0 }).collect();
+        }
+        let chars: Vec<QChar> = q.folded.chars().map(QChar::of).collect();
+        let text = self.folded.text.as_bytes();
+        let starts = &self.folded.starts;
+        let parts = self.split(self.folded.len(), |_, lo, hi| {
+            let mut out = Vec::new();
+            let (mut t, mut at, stop) = (lo, starts[lo], starts[hi]);
+            while let Some(i) = memchr::memchr(chars[0].bytes[0], &text[at..stop]) {
+                let pos = at + i;
+                while starts[t + 1] <= pos {
+                    t += 1;
+                }
+                let hay = &text[starts[t]..starts[t + 1] - 1];
+                let first = pos - starts[t];
+                if first >= hay.len() || !hay[first..].starts_with(chars[0].as_bytes()) {
+                    at = pos + 1;
+                    continue;
+                }
+                let mut end = first + chars[0].len as usize;
+                let matched = chars[1..].iter().all(|c| c.find(hay, end).map(|p| end = p + c.len as usize).is_some());
+                if matched {
+                    let title = self.folded.get(t);
+                    if let Some(score) = q.matcher_score(scoring_window(title, &q.folded)) {
+                        out.push(Match { index: t, score });
+                    }
+                }
+                t += 1;
+                at = starts[t];
+            }
+            out
+        });
+        let mut v = parts.concat();
+        v.sort_unstable_by_key(Match::rank);
+        v
+    }
+
     /// Every match, best first (ties in input order).
     pub fn sorted(&self) -> Vec<Match> {
         let mut v = self.matches_unordered();
@@ -1333,6 +1375,18 @@ mod tests {
                 }
                 assert_eq!(f.sorted(), want, "query {typed:?}");
             }
+        }
+    }
+
+    #[test]
+    fn filtering_all_at_once_equals_the_reference() {
+        let mut rng = Rng(8);
+        let mut items = titles(&mut rng, 3000);
+        items.extend(noisy_titles(&mut rng, 3000));
+        let mut f = Filterer::new(&items).with_threads(2);
+        f.parallel_min = 100;
+        for q in ["", "o", "ob", "st", "zü", "ökon", "kke", "a-c", "Ω", "é l"] {
+            assert_eq!(f.filter_all(q), reference(q, &items), "query {q:?}");
         }
     }
 

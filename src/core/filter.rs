@@ -694,8 +694,9 @@ pub struct Filterer {
     threads: usize,
     /// Below this many candidates a scan stays on one thread.
     parallel_min: usize,
-    /// The last answer of [`Filterer::top`]: (query, k, matches). Typing a
-    /// space leaves the trimmed query as it was; its answer is reused.
+    /// The last answer of [`Filterer::top`]: (query, k, matches), dropped
+    /// when the query changes. Typing a space leaves the trimmed query as
+    /// it was; its answer is reused.
     last_top: Mutex<Option<(String, usize, Vec<Match>)>>,
 }
 
@@ -805,6 +806,10 @@ impl Filterer {
             Some(l) => l.query == q.folded,
             None => q.folded.is_empty(),
         };
+        if q.folded != self.query.folded {
+            // A new query: the last top K is for another one.
+            *self.last_top.get_mut().expect("last top lock") = None;
+        }
         if !same {
             let cands = self.scan(&q, cancel)?;
             self.stack.push(Level { query: q.folded.clone(), cands });

@@ -408,9 +408,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8> {
                     (t, ids, lib.problems)
                 }
             };
-            let mut engine = Filterer::from_titles(&items);
-            engine.set_query(&query);
-            let matches = engine.sorted();
+            let matches = Filterer::from_titles(&items).filter_all(&query);
             if json {
                 #[derive(Serialize)]
                 struct M<'a> {

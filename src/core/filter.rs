@@ -14,13 +14,18 @@
 //!   cancelled when a newer query arrives. [`FilterWorker`] runs one on a
 //!   thread of its own so the interface never waits for it.
 //!
-//! Before the matcher sees a title, a byte-level check rejects titles that
-//! lack the query's characters in order (the matcher would reject them
-//! too, only later and at a higher cost).
+//! skim matches exactly when the query's characters appear in the title in
+//! order, so the engine finds and counts matches without the matcher, and
+//! runs the matcher only on titles that may enter the top K: every match
+//! carries a cheap upper bound of its score, and [`Filterer::top`] takes
+//! titles best bound first, tightens the bound from skim's recurrences over
+//! the query characters' occurrences, and scores with the matcher until the
+//! K-th best score beats every bound left. Results are exactly the
+//! matcher's (the tests compare them with the bare matcher).
 
 use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex};
 
 use fuzzy_matcher::skim::SkimMatcherV2;
 use fuzzy_matcher::FuzzyMatcher;
@@ -110,14 +115,45 @@ fn scoring_window<'a>(item: &'a str, query: &str) -> &'a str {
 }
 
 /// A compiled query, reusable over many items (and across threads).
+///
+/// Scores are those of fuzzy-matcher's `SkimMatcherV2` (respecting case, on
+/// folded text) as a fresh matcher gives them. A matcher reuses its score
+/// matrix between calls on a thread and, for some queries, reads a bonus
+/// left there by an earlier title (see [`Query::reads_stale_bonus`]), so the
+/// same title could score differently after different titles; for those
+/// queries each title gets a fresh matcher.
 pub struct Query {
     folded: String,
     matcher: SkimMatcherV2,
+    /// Score each item with a fresh matcher (see above).
+    fresh: bool,
 }
 
 impl Query {
     pub fn new(query: &str) -> Self {
-        Query { folded: fold(query.trim()), matcher: SkimMatcherV2::default().respect_case() }
+        let folded = fold(query.trim());
+        let fresh = Self::reads_stale_bonus(&folded);
+        Query { folded, matcher: SkimMatcherV2::default().respect_case(), fresh }
+    }
+
+    /// True when fuzzy-matcher 0.3 (`fuzzy_match`, two-row matrix) may read
+    /// the consecutive-match bonus of a cell no call for this item wrote.
+    /// Row `i` of the pattern reads, in its first column (and in any column
+    /// the pattern's character `i` matches), a bonus written by row `i - 2`
+    /// only if row `i - 2`'s character did not match there; it is left from
+    /// an earlier call only when that goes back to row 0 of the same
+    /// physical row (even `i`) and the read counts: characters
+    /// `0, 2, .., i - 2` and `i - 1` all the same.
+    fn reads_stale_bonus(folded: &str) -> bool {
+        let q: Vec<char> = folded.chars().collect();
+        let mut evens_same = true;
+        for i in (2..q.len()).step_by(2) {
+            evens_same &= q[i - 2] == q[0];
+            if evens_same && q[i - 1] == q[0] {
+                return true;
+            }
+        }
+        false
     }
 
     pub fn is_empty(&self) -> bool {
@@ -146,7 +182,17 @@ impl Query {
         if !has_subsequence(folded_item.as_bytes(), self.folded.as_bytes()) {
             return None;
         }
-        self.matcher.fuzzy_match(scoring_window(folded_item, &self.folded), &self.folded)
+        self.matcher_score(scoring_window(folded_item, &self.folded))
+    }
+
+    /// The matcher's score of a folded item (or of its scoring window).
+    #[inline]
+    fn matcher_score(&self, folded_item: &str) -> Option<i64> {
+        if self.fresh {
+            SkimMatcherV2::default().respect_case().fuzzy_match(folded_item, &self.folded)
+        } else {
+            self.matcher.fuzzy_match(folded_item, &self.folded)
+        }
     }
 
     /// Character positions in `item` that the query matched, for highlighting.
@@ -159,16 +205,16 @@ impl Query {
         if self.folded.is_empty() || !has_subsequence(folded_item.as_bytes(), self.folded.as_bytes()) {
             return vec![];
         }
-        self.matcher.fuzzy_indices(folded_item, &self.folded).map(|(_, p)| p).unwrap_or_default()
+        // A fresh matcher: the full matrix can read stale bonuses too, and
+        // this runs for a screenful of rows only.
+        SkimMatcherV2::default().respect_case().fuzzy_indices(folded_item, &self.folded).map(|(_, p)| p).unwrap_or_default()
     }
 }
 
 /// Filters `items` by `query`: the matches, best first; ties keep input
 /// order. An empty query matches everything in input order.
 pub fn filter<S: AsRef<str>>(query: &str, items: &[S]) -> Vec<Match> {
-    let mut f = Filterer::new(items);
-    f.set_query(query);
-    f.sorted()
+    Filterer::new(items).filter_all(query)
 }
 
 /// Many strings in one buffer: one allocation instead of one per title.
@@ -285,6 +331,12 @@ impl TitleBuf {
         &self.text[self.starts[i]..self.starts[i + 1] - 1]
     }
 
+    /// [`TitleBuf::get`] as bytes (no check of character boundaries).
+    #[inline]
+    fn bytes(&self, i: usize) -> &[u8] {
+        &self.text.as_bytes()[self.starts[i]..self.starts[i + 1] - 1]
+    }
+
     /// Item `i` followed by its newline.
     pub fn line(&self, i: usize) -> &str {
         &self.text[self.starts[i]..self.starts[i + 1]]
@@ -336,14 +388,303 @@ const CANCEL_EVERY: usize = 2048;
 /// Below this many candidates a scan stays on one thread.
 const PARALLEL_MIN: usize = 20_000;
 
+/// One character of a folded query, as the bytes it has in a folded title.
+#[derive(Debug, Clone, Copy)]
+struct QChar {
+    bytes: [u8; 4],
+    len: u8,
+}
+
+impl QChar {
+    fn of(c: char) -> Self {
+        let mut bytes = [0; 4];
+        let len = c.encode_utf8(&mut bytes).len() as u8;
+        QChar { bytes, len }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
+
+    /// True when this character ends right before byte `p` of `hay`.
+    #[inline]
+    fn ends_at(&self, hay: &[u8], p: usize) -> bool {
+        if self.len == 1 {
+            p > 0 && hay[p - 1] == self.bytes[0]
+        } else {
+            hay[..p].ends_with(self.as_bytes())
+        }
+    }
+
+    /// The first occurrence of this character in `hay` at byte `from` or
+    /// later. A character's whole encoding found as bytes always starts on
+    /// a character boundary (UTF-8 synchronises itself), so this is exact.
+    #[inline]
+    fn find(&self, hay: &[u8], from: usize) -> Option<usize> {
+        let first = self.bytes[0];
+        let mut at = from;
+        loop {
+            let i = at + memchr::memchr(first, hay.get(at..)?)?;
+            if self.len == 1 || hay[i..].starts_with(self.as_bytes()) {
+                return Some(i);
+            }
+            at = i + 1;
+        }
+    }
+}
+
+/// skim's in-place bonus (fuzzy-matcher 0.3 `SkimMatcherV2`, default score
+/// configuration) of the character that starts at byte `p` of `hay`, when
+/// `hay` is the whole string given to the matcher: 16 for the first
+/// character (a head, doubled), 8 after the start of a word (after a hard
+/// separator or NUL), 7 after other punctuation, 6 for an ASCII capital
+/// after a lower-case letter or digit, else 0. A non-ASCII character counts
+/// as lower case, so any byte of one (all >= 0x80) does too.
+#[inline]
+fn place_bonus(hay: &[u8], p: usize) -> i32 {
+    if p == 0 {
+        return 16;
+    }
+    match hay[p - 1] {
+        0 | b' ' | b'/' | b'\\' | b'|' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => 8,
+        b'!'..=b'\'' | b'*'..=b'.' | b':'..=b'@' | b'^'..=b'`' | b'~' => 7,
+        b'A'..=b'Z' => 0,
+        _ if hay[p].is_ascii_uppercase() => 6,
+        _ => 0,
+    }
+}
+
+/// An upper bound of what query character `c` adds to a title's skim score,
+/// `c` being matched first at byte `at` (its greedy, leftmost place after
+/// the query's earlier characters) and `prev` the query character before it
+/// (`None` for the first).
+///
+/// From fuzzy-matcher 0.3's `build_score_matrix`: a match of `c` in column
+/// `j` scores 16 plus either (consecutive) the previous character's score
+/// plus `max(carried, bonus[j], 4)`, or (after a gap) the gap row plus
+/// `bonus[j]`, the gap row being at most the previous character's best
+/// score minus 4. The carried bonus is read from a cell that, whenever the
+/// consecutive move can win, holds 0 or a value written for the same column
+/// (`max(.., bonus[j], 4)`), so the consecutive move adds at most
+/// `max(bonus[j], 4)`; it needs `prev` right before `j`. The first
+/// character adds 16 - 1 + `bonus[j]` (its gap row is -1). The matcher only
+/// fills columns after a character's leftmost possible place, so only
+/// occurrences at `at` or later count; stale cells of the two-row matrix
+/// carry scores of earlier characters, which are lower (each character adds
+/// at least 12). So the score is at most the sum of these bounds; the tests
+/// check it against the matcher.
+#[inline]
+fn char_bound(hay: &[u8], c: &QChar, prev: Option<&QChar>, at: usize) -> i32 {
+    let best_possible = if prev.is_none() { 15 } else { 8 };
+    let mut best = i32::MIN;
+    let mut p = at;
+    loop {
+        let b = place_bonus(hay, p);
+        let v = match prev {
+            None => b - 1,
+            Some(q) if q.ends_at(hay, p) => b.max(4),
+            Some(_) => b - 4,
+        };
+        best = best.max(v);
+        if best >= best_possible {
+            break;
+        }
+        match c.find(hay, p + 1) {
+            Some(n) => p = n,
+            None => break,
+        }
+    }
+    16 + best
+}
+
+/// Reusable buffers for [`chain_bound`]: per query character, (character
+/// index, skim's best score for the query up to it ending there) for each
+/// of its occurrences, for the last three characters; and the character
+/// index of each byte of a non-ASCII title.
+#[derive(Default)]
+struct Chain {
+    rows: [Vec<(usize, i32)>; 3],
+    char_at: Vec<usize>,
+}
+
+/// Stands for minus infinity in [`chain_bound`] (far from overflowing).
+const NEG: i32 = -1 << 24;
+
+/// A tight upper bound of the skim score of a title matching `q`, checked
+/// before the matcher runs on a title that may enter the top K: skim's own
+/// recurrences (see [`char_bound`]) over the occurrences of the query's
+/// characters only. A gap of `g` characters after a match costs `3 + g`;
+/// row `i` of skim's two-row matrix starts from a cell last written by row
+/// `i - 2` (its score and gap values at that column), which can be worth
+/// more than the real way when gaps are long. So far as the tests see, this
+/// is the matcher's score; the top K only relies on it being no lower.
+/// `None` when the title does not match.
+fn chain_bound(hay: &[u8], q: &[QChar], ch: &mut Chain) -> Option<i32> {
+    let ascii = hay.is_ascii();
+    if !ascii {
+        ch.char_at.clear();
+        let mut n = 0;
+        for &b in hay {
+            ch.char_at.push(n);
+            n += usize::from(b & 0xC0 != 0x80);
+        }
+        ch.char_at.push(n);
+    }
+    let Chain { rows: [r2, r1, cur], char_at } = ch;
+    let at = |p: usize| if ascii { p } else { char_at[p] };
+    // Of the previous two characters: the leftmost match (character
+    // index), the gap value their row starts from.
+    let (mut g1, mut g2) = (0usize, 0usize);
+    let (mut s1, mut s2) = (NEG, NEG);
+    let mut row_max = NEG;
+    let mut stale_m = NEG;
+    let mut start = 0;
+    r1.clear();
+    r2.clear();
+    for (i, c) in q.iter().enumerate() {
+        let first = c.find(hay, start)?;
+        start = first + c.len as usize;
+        let g = at(first);
+        // The cell this row starts from: row 0's is reset, row 1's is the
+        // reset row before the pattern (gap value -1), row i's holds row
+        // i - 2's score and gap value in the column of character g - 1.
+        let s = match i {
+            0 => NEG,
+            1 => -2,
+            _ => {
+                let mut m = NEG;
+                let mut p = s2 - (g - g2 - 1) as i32;
+                for &(x, v) in r2.iter() {
+                    if x + 1 == g {
+                        m = v;
+                    } else if x + 2 <= g {
+                        p = p.max(v + x as i32 - g as i32 - 2);
+                    } else {
+                        break;
+                    }
+                }
+                stale_m = m;
+                (m - 4).max(p - 1)
+            }
+        };
+        cur.clear();
+        let (mut j, mut run) = (0, NEG);
+        row_max = NEG;
+        let mut p = first;
+        loop {
+            let b = place_bonus(hay, p);
+            let x = at(p);
+            let m = if i == 0 {
+                15 + b
+            } else {
+                // The gap row of the previous character: from its matches
+                // at least one character back (a gap of g costs 3 + g), or
+                // from its starting cell, one less per column.
+                while j < r1.len() && r1[j].0 + 1 < x {
+                    run = run.max(r1[j].1 + r1[j].0 as i32);
+                    j += 1;
+                }
+                let mut best = (run - x as i32 - 2).max(s1 - (x - g1 - 1) as i32) + b;
+                if j < r1.len() && r1[j].0 + 1 == x {
+                    best = best.max(r1[j].1 + b.max(4));
+                }
+                16 + best
+            };
+            row_max = row_max.max(m);
+            cur.push((x, m));
+            match c.find(hay, p + 1) {
+                Some(n) => p = n,
+                None => break,
+            }
+        }
+        std::mem::swap(r2, r1);
+        std::mem::swap(r1, cur);
+        (g2, g1) = (g1, g);
+        (s2, s1) = (s1, s);
+    }
+    // The last row's maximum also reads its starting cell's score.
+    Some(row_max.max(if q.len() >= 3 { stale_m } else { NEG }))
+}
+
+/// A title that matches a query (the query's characters appear in it in
+/// order, which is exactly when skim matches), kept per level of the stack.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    index: u32,
+    /// Byte just past the leftmost match of the query's last character: a
+    /// longer query only searches on from here.
+    end: u32,
+    /// An upper bound of the title's skim score (the sum of [`char_bound`]s).
+    bound: i32,
+}
+
+/// Extends a title's match from query character `from` on (the first `from`
+/// characters ending at byte `end`, with score bound `bound`); `None` when
+/// the title does not have the rest of the query in order.
+#[inline]
+fn extend(hay: &[u8], q: &[QChar], from: usize, mut end: usize, mut bound: i32) -> Option<(u32, i32)> {
+    for i in from..q.len() {
+        let p = q[i].find(hay, end)?;
+        bound += char_bound(hay, &q[i], i.checked_sub(1).map(|j| &q[j]), p);
+        end = p + q[i].len as usize;
+    }
+    Some((end as u32, bound))
+}
+
 struct Level {
     /// The folded query this level answers.
     query: String,
-    /// Its matches, in input order.
-    matches: Vec<Match>,
+    /// The titles it matches, in input order.
+    cands: Vec<Cand>,
+}
+
+/// The best matches found so far by the parts of a top-K scan, shared: a
+/// max-heap by rank (its top is the worst kept), and that worst as a
+/// [`rank_key`] for the parts to read without the lock (0 until full).
+struct Best {
+    k: usize,
+    heap: Mutex<BinaryHeap<(std::cmp::Reverse<i64>, usize)>>,
+    worst: AtomicU64,
+}
+
+/// Orders (score, index) as the ranking does: a larger key ranks first.
+fn rank_key(score: i64, index: usize) -> u64 {
+    let score = score.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32;
+    (u64::from((score as u32) ^ 0x8000_0000) << 32) | u64::from(!(index as u32))
+}
+
+impl Best {
+    /// True when a title of this index scoring at most `bound` cannot be
+    /// among the best `k`: `k` titles already rank before it.
+    fn rules_out(&self, bound: i64, index: usize) -> bool {
+        rank_key(bound, index) < self.worst.load(Ordering::Relaxed)
+    }
+
+    fn offer(&self, score: i64, index: usize) {
+        let mut heap = self.heap.lock().expect("top-K lock");
+        let r = (std::cmp::Reverse(score), index);
+        if heap.len() < self.k {
+            heap.push(r);
+        } else if heap.peek().is_some_and(|top| r < *top) {
+            heap.pop();
+            heap.push(r);
+        }
+        if heap.len() == self.k {
+            let &(std::cmp::Reverse(s), i) = heap.peek().expect("k > 0");
+            self.worst.store(rank_key(s, i), Ordering::Relaxed);
+        }
+    }
 }
 
 /// The incremental filter over a fixed list of titles.
+///
+/// Matching (and so the count) needs no scoring: skim matches exactly when
+/// the query's characters appear in the title in order, so each level keeps
+/// the matching titles with where the match ends, and a character typed
+/// searches on from there. Scores are computed by the matcher only for the
+/// titles that can enter the top K: each level also keeps an upper bound of
+/// every title's score, and [`Filterer::top`] scores titles by falling
+/// bound until the K-th best score beats the next bound.
 pub struct Filterer {
     folded: TitleBuf,
     /// Match sets of the current query and of its prefixes (shortest first).
@@ -353,6 +694,10 @@ pub struct Filterer {
     threads: usize,
     /// Below this many candidates a scan stays on one thread.
     parallel_min: usize,
+    /// The last answer of [`Filterer::top`]: (query, k, matches), dropped
+    /// when the query changes. Typing a space leaves the trimmed query as
+    /// it was; its answer is reused.
+    last_top: Mutex<Option<(String, usize, Vec<Match>)>>,
 }
 
 impl Filterer {
@@ -413,8 +758,9 @@ impl Filterer {
     }
 
     fn from_folded(folded: TitleBuf) -> Self {
+        assert!(folded.len() <= u32::MAX as usize, "too many titles");
         let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-        Filterer { folded, stack: Vec::new(), query: Query::new(""), threads, parallel_min: PARALLEL_MIN }
+        Filterer { folded, stack: Vec::new(), query: Query::new(""), threads, parallel_min: PARALLEL_MIN, last_top: Mutex::new(None) }
     }
 
     /// Sets how many threads a large scan may use (at least one).
@@ -460,58 +806,65 @@ impl Filterer {
             Some(l) => l.query == q.folded,
             None => q.folded.is_empty(),
         };
+        if q.folded != self.query.folded {
+            // A new query: the last top K is for another one.
+            *self.last_top.get_mut().expect("last top lock") = None;
+        }
         if !same {
-            let matches = self.scan(&q, cancel)?;
-            self.stack.push(Level { query: q.folded.clone(), matches });
+            let cands = self.scan(&q, cancel)?;
+            self.stack.push(Level { query: q.folded.clone(), cands });
         }
         self.query = q;
         Ok(())
     }
 
-    /// Scores the candidates of the deepest level (all titles if none).
-    fn scan(&self, q: &Query, cancel: Cancel<'_>) -> Result<Vec<Match>, Cancelled> {
-        let prev: Option<&[Match]> = self.stack.last().map(|l| l.matches.as_slice());
-        let n = prev.map_or(self.folded.len(), <[Match]>::len);
-        let threads = if n >= self.parallel_min { self.threads.min(n / (self.parallel_min / 2).max(1)).max(1) } else { 1 };
-        let work = |lo: usize, hi: usize| -> Result<Vec<Match>, Cancelled> {
+    /// How many threads a pass over `n` candidates uses.
+    fn threads_for(&self, n: usize) -> usize {
+        if n >= self.parallel_min {
+            self.threads.min(n / (self.parallel_min / 2).max(1)).max(1)
+        } else {
+            1
+        }
+    }
+
+    /// Runs `work(part, lo, hi)` over `0..n` split in contiguous parts on up
+    /// to [`Filterer::threads_for`] threads; the parts' results in order.
+    fn split<T: Send>(&self, n: usize, work: impl Fn(usize, usize, usize) -> T + Sync) -> Vec<T> {
+        let threads = self.threads_for(n);
+        if threads == 1 {
+            return vec![work(0, 0, n)];
+        }
+        let chunk = n.div_ceil(threads);
+        std::thread::scope(|s| {
+            let work = &work;
+            let handles: Vec<_> = (0..threads).map(|t| s.spawn(move || work(t, (t * chunk).min(n), ((t + 1) * chunk).min(n)))).collect();
+            handles.into_iter().map(|h| h.join().expect("filter thread panicked")).collect()
+        })
+    }
+
+    /// The titles matching `q`, from the deepest level's (all titles if none).
+    fn scan(&self, q: &Query, cancel: Cancel<'_>) -> Result<Vec<Cand>, Cancelled> {
+        let chars: Vec<QChar> = q.folded.chars().map(QChar::of).collect();
+        let prev = self.stack.last().map(|l| (l.query.chars().count(), l.cands.as_slice()));
+        let n = prev.map_or(self.folded.len(), |(_, c)| c.len());
+        let chars = &chars;
+        let parts = self.split(n, |_, lo, hi| -> Result<Vec<Cand>, Cancelled> {
+            let Some((from, prev)) = prev else {
+                return self.scan_titles(chars, lo, hi, cancel);
+            };
             let mut out = Vec::new();
             for start in (lo..hi).step_by(CANCEL_EVERY) {
                 if cancel.stale() {
                     return Err(Cancelled);
                 }
-                let end = (start + CANCEL_EVERY).min(hi);
-                match prev {
-                    None => {
-                        for index in start..end {
-                            if let Some(score) = q.score_folded(self.folded.get(index)) {
-                                out.push(Match { index, score });
-                            }
-                        }
-                    }
-                    Some(prev) => {
-                        for m in &prev[start..end] {
-                            if let Some(score) = q.score_folded(self.folded.get(m.index)) {
-                                out.push(Match { index: m.index, score });
-                            }
-                        }
+                for c in &prev[start..(start + CANCEL_EVERY).min(hi)] {
+                    let hay = self.folded.bytes(c.index as usize);
+                    if let Some((end, bound)) = extend(hay, chars, from, c.end as usize, c.bound) {
+                        out.push(Cand { index: c.index, end, bound });
                     }
                 }
             }
             Ok(out)
-        };
-        if threads == 1 {
-            return work(0, n);
-        }
-        let chunk = n.div_ceil(threads);
-        let parts: Vec<Result<Vec<Match>, Cancelled>> = std::thread::scope(|s| {
-            let handles: Vec<_> = (0..threads)
-                .map(|t| {
-                    let (lo, hi) = (t * chunk, ((t + 1) * chunk).min(n));
-                    let work = &work;
-                    s.spawn(move || work(lo, hi))
-                })
-                .collect();
-            handles.into_iter().map(|h| h.join().expect("filter thread panicked")).collect()
         });
         let mut out = Vec::with_capacity(parts.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
         for p in parts {
@@ -520,50 +873,207 @@ impl Filterer {
         Ok(out)
     }
 
+    /// The titles `lo..hi` that match `q` (not empty): one search of their
+    /// whole text for the query's first character finds the titles that
+    /// have it, skipping the others at memchr's speed.
+    fn scan_titles(&self, q: &[QChar], lo: usize, hi: usize, cancel: Cancel<'_>) -> Result<Vec<Cand>, Cancelled> {
+        let text = self.folded.text.as_bytes();
+        let starts = &self.folded.starts;
+        let stop = starts[hi];
+        let mut out = Vec::new();
+        let (mut t, mut at) = (lo, starts[lo]);
+        for round in 0usize.. {
+            if round % CANCEL_EVERY == 0 && cancel.stale() {
+                return Err(Cancelled);
+            }
+            let Some(i) = memchr::memchr(q[0].bytes[0], &text[at..stop]) else { break };
+            let pos = at + i;
+            while starts[t + 1] <= pos {
+                t += 1;
+            }
+            let hay = &text[starts[t]..starts[t + 1] - 1];
+            let first = pos - starts[t];
+            if first >= hay.len() || !hay[first..].starts_with(q[0].as_bytes()) {
+                at = pos + 1;
+                continue;
+            }
+            // The title's first occurrence: match the rest from here.
+            if let Some((end, bound)) = extend(hay, q, 0, first, 0) {
+                out.push(Cand { index: t as u32, end, bound });
+            }
+            t += 1;
+            at = starts[t];
+        }
+        Ok(out)
+    }
+
+    /// The skim score of a title known to match the current query.
+    #[inline]
+    fn score_of(&self, index: u32) -> i64 {
+        let title = self.folded.get(index as usize);
+        self.query.matcher_score(scoring_window(title, &self.query.folded)).unwrap_or(i64::MIN)
+    }
+
     /// How many titles the current query matches.
     pub fn count(&self) -> usize {
         match self.stack.last() {
-            Some(l) => l.matches.len(),
+            Some(l) => l.cands.len(),
             None => self.folded.len(),
         }
     }
 
     /// The current matches in input order.
     pub fn matches_unordered(&self) -> Vec<Match> {
-        match self.stack.last() {
-            Some(l) => l.matches.clone(),
-            None => (0..self.folded.len()).map(|index| Match { index, score: 0 }).collect(),
-        }
+        let Some(level) = self.stack.last() else {
+            return (0..self.folded.len()).map(|index| Match { index, score: 0 }).collect();
+        };
+        let cands = &level.cands;
+        let parts = self.split(cands.len(), |_, lo, hi| {
+            cands[lo..hi].iter().map(|c| Match { index: c.index as usize, score: self.score_of(c.index) }).collect::<Vec<_>>()
+        });
+        parts.concat()
     }
 
     /// The best `k` matches, best first (ties in input order): the head of
-    /// [`Filterer::sorted`], found without sorting everything.
+    /// [`Filterer::sorted`], found without scoring most matches.
     pub fn top(&self, k: usize) -> Vec<Match> {
+        let never = AtomicU64::new(0);
+        self.top_cancellable(k, Cancel { counter: &never, generation: 0 }).unwrap_or_default()
+    }
+
+    /// [`Filterer::top`] that gives up when `cancel` says it is stale.
+    pub fn top_cancellable(&self, k: usize, cancel: Cancel<'_>) -> Result<Vec<Match>, Cancelled> {
         let Some(level) = self.stack.last() else {
-            return (0..self.folded.len().min(k)).map(|index| Match { index, score: 0 }).collect();
+            return Ok((0..self.folded.len().min(k)).map(|index| Match { index, score: 0 }).collect());
         };
         if k == 0 {
-            return vec![];
+            return Ok(vec![]);
         }
-        let ms = &level.matches;
-        if k * 4 >= ms.len() {
-            let mut v = ms.clone();
-            v.sort_unstable_by_key(Match::rank);
-            v.truncate(k);
-            return v;
-        }
-        // A bounded max-heap of the k best seen so far; its top is the worst.
-        let mut heap: BinaryHeap<(std::cmp::Reverse<i64>, usize)> = BinaryHeap::with_capacity(k + 1);
-        for m in ms {
-            let r = m.rank();
-            if heap.len() < k {
-                heap.push(r);
-            } else if heap.peek().is_some_and(|top| r < *top) {
-                heap.pop();
-                heap.push(r);
+        let mut last = self.last_top.lock().expect("last top lock");
+        if let Some((q, lk, top)) = last.as_ref() {
+            if *q == self.query.folded && *lk == k {
+                return Ok(top.clone());
             }
         }
-        heap.into_sorted_vec().into_iter().map(|(s, index)| Match { index, score: s.0 }).collect()
+        let cands = &level.cands;
+        let chars: Vec<QChar> = self.query.folded.chars().map(QChar::of).collect();
+        let best = Best { k, heap: Mutex::new(BinaryHeap::with_capacity(k + 1)), worst: AtomicU64::new(0) };
+        for part in self.split(cands.len(), |_, lo, hi| self.top_of(&cands[lo..hi], &chars, &best, cancel)) {
+            part?;
+        }
+        let heap = best.heap.into_inner().expect("top-K lock");
+        let top: Vec<Match> = heap.into_sorted_vec().into_iter().map(|(s, index)| Match { index, score: s.0 }).collect();
+        *last = Some((self.query.folded.clone(), k, top.clone()));
+        Ok(top)
+    }
+
+    /// Offers the best of `cands` (in input order) to `best`.
+    ///
+    /// Best first by bound: the titles wait in order of their cheap bound
+    /// (kept per level); the next one gets its tight bound ([`chain_bound`])
+    /// and joins a queue ordered by that; the matcher scores the head of the
+    /// queue whenever no waiting title's cheap bound is higher. A title is
+    /// dropped when its bound cannot beat the K-th best score (a tie loses
+    /// to a lower index); when the best one waiting is dropped so are all.
+    fn top_of(&self, cands: &[Cand], chars: &[QChar], best: &Best, cancel: Cancel<'_>) -> Result<(), Cancelled> {
+        if cands.is_empty() {
+            return Ok(());
+        }
+        // Counting sort by cheap bound, highest first; stable, so input
+        // order within a bound.
+        let (lo, hi) = cands.iter().fold((i32::MAX, i32::MIN), |(lo, hi), c| (lo.min(c.bound), hi.max(c.bound)));
+        let mut starts = vec![0usize; (hi - lo) as usize + 2];
+        for c in cands {
+            starts[(hi - c.bound) as usize + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        let mut order = vec![0u32; cands.len()];
+        for (i, c) in cands.iter().enumerate() {
+            let slot = &mut starts[(hi - c.bound) as usize];
+            order[*slot] = i as u32;
+            *slot += 1;
+        }
+        // Titles with their tight bound: highest bound, then lowest index.
+        let mut queue: BinaryHeap<(i32, std::cmp::Reverse<u32>)> = BinaryHeap::new();
+        let mut chain = Chain::default();
+        let mut next = 0;
+        let out = |bound: i32, index: u32| best.rules_out(i64::from(bound), index as usize);
+        for round in 0usize.. {
+            if round % 1024 == 0 && cancel.stale() {
+                return Err(Cancelled);
+            }
+            if queue.peek().is_some_and(|&(b, std::cmp::Reverse(i))| out(b, i)) {
+                queue.clear();
+            }
+            if order.get(next).is_some_and(|&i| out(cands[i as usize].bound, cands[i as usize].index)) {
+                next = order.len();
+            }
+            let waiting = order.get(next).map(|&i| cands[i as usize]);
+            match (queue.peek(), waiting) {
+                (None, None) => break,
+                (top, Some(c)) if top.is_none_or(|&(b, _)| b < c.bound) => {
+                    next += 1;
+                    let tight = chain_bound(self.folded.bytes(c.index as usize), chars, &mut chain).unwrap_or(i32::MIN);
+                    debug_assert!(tight <= c.bound);
+                    if !out(tight, c.index) {
+                        queue.push((tight, std::cmp::Reverse(c.index)));
+                    }
+                }
+                _ => {
+                    let (tight, std::cmp::Reverse(index)) = queue.pop().expect("a title waits");
+                    let score = self.score_of(index);
+                    debug_assert!(score <= i64::from(tight), "bound {tight} below score {score} of {:?}", self.folded.get(index as usize));
+                    best.offer(score, index as usize);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every title matching `query`, best first (ties in input order), in
+    /// one pass that scores each match as it is found: for a single query
+    /// (`byline filter`), where every match is scored anyway. Leaves the
+    /// current query as it was.
+    pub fn filter_all(&self, query: &str) -> Vec<Match> {
+        let q = Query::new(query);
+        if q.is_empty() {
+            return (0..self.folded.len()).map(|index| Match { index, score: 0 }).collect();
+        }
+        let chars: Vec<QChar> = q.folded.chars().map(QChar::of).collect();
+        let text = self.folded.text.as_bytes();
+        let starts = &self.folded.starts;
+        let parts = self.split(self.folded.len(), |_, lo, hi| {
+            let mut out = Vec::new();
+            let (mut t, mut at, stop) = (lo, starts[lo], starts[hi]);
+            while let Some(i) = memchr::memchr(chars[0].bytes[0], &text[at..stop]) {
+                let pos = at + i;
+                while starts[t + 1] <= pos {
+                    t += 1;
+                }
+                let hay = &text[starts[t]..starts[t + 1] - 1];
+                let first = pos - starts[t];
+                if first >= hay.len() || !hay[first..].starts_with(chars[0].as_bytes()) {
+                    at = pos + 1;
+                    continue;
+                }
+                let mut end = first + chars[0].len as usize;
+                let matched = chars[1..].iter().all(|c| c.find(hay, end).map(|p| end = p + c.len as usize).is_some());
+                if matched {
+                    let title = self.folded.get(t);
+                    if let Some(score) = q.matcher_score(scoring_window(title, &q.folded)) {
+                        out.push(Match { index: t, score });
+                    }
+                }
+                t += 1;
+                at = starts[t];
+            }
+            out
+        });
+        let mut v = parts.concat();
+        v.sort_unstable_by_key(Match::rank);
+        v
     }
 
     /// Every match, best first (ties in input order).
@@ -619,13 +1129,15 @@ impl FilterWorker {
                         job = newer;
                     }
                     let (gen, query) = job;
-                    if filterer.set_query_cancellable(&query, Cancel { counter: &counter, generation: gen }).is_err() {
+                    let cancel = Cancel { counter: &counter, generation: gen };
+                    if filterer.set_query_cancellable(&query, cancel).is_err() {
                         continue;
                     }
-                    if counter.load(Ordering::Relaxed) != gen {
+                    let Ok(top) = filterer.top_cancellable(k, cancel) else { continue };
+                    if cancel.stale() {
                         continue;
                     }
-                    on_result(FilterResult { generation: gen, query, total: filterer.count(), top: filterer.top(k) });
+                    on_result(FilterResult { generation: gen, query, total: filterer.count(), top });
                 }
             })
             .expect("cannot start the filter thread");
@@ -740,19 +1252,112 @@ mod tests {
         (0..n).map(|_| (0..1 + rng.below(7)).map(|_| WORDS[rng.below(WORDS.len())]).collect::<Vec<_>>().join(" ")).collect()
     }
 
-    /// The reference: every title scored from scratch, fully sorted.
+    /// The bare matcher, fresh (as for its first call on a thread).
+    fn bare(folded_item: &str, folded_query: &str) -> Option<i64> {
+        SkimMatcherV2::default().respect_case().fuzzy_match(folded_item, folded_query)
+    }
+
+    /// The reference: the bare matcher over every whole folded title (no
+    /// prefilter, no window), fully sorted. The empty query keeps all.
     fn reference(query: &str, items: &[String]) -> Vec<Match> {
-        let q = Query::new(query);
-        let mut v: Vec<Match> = items.iter().enumerate().filter_map(|(index, s)| q.score(s).map(|score| Match { index, score })).collect();
+        let q = fold(query.trim());
+        let mut v: Vec<Match> = items
+            .iter()
+            .enumerate()
+            .filter_map(|(index, s)| if q.is_empty() { Some(0) } else { bare(&fold(s), &q) }.map(|score| Match { index, score }))
+            .collect();
         v.sort_by(|a, b| b.score.cmp(&a.score).then(a.index.cmp(&b.index)));
         v
+    }
+
+    /// Titles of random characters that exercise every bonus of the matcher:
+    /// word starts, punctuation, doubled letters, digits, capitals, NUL,
+    /// non-ASCII letters (some fold to other lengths).
+    fn noisy_titles(rng: &mut Rng, n: usize) -> Vec<String> {
+        let alphabet: Vec<char> = "aaboocclpe  e-/:(_.,'1éößKÖÉΩ\u{212a}i\0|".chars().collect();
+        (0..n).map(|_| (0..rng.below(40)).map(|_| alphabet[rng.below(alphabet.len())]).collect()).collect()
+    }
+
+    #[test]
+    fn matching_is_exactly_the_matchers_and_the_bound_never_below_its_score() {
+        let mut rng = Rng(0xb0b);
+        let mut items = noisy_titles(&mut rng, 3000);
+        items.extend(titles(&mut rng, 1000));
+        let alphabet: Vec<char> = "abcelop -/:é\u{f6}ßω'k".chars().collect();
+        let (mut matched, mut tight) = (0, 0);
+        for round in 0..300 {
+            let q: String = (0..1 + rng.below(7)).map(|_| alphabet[rng.below(alphabet.len())]).collect();
+            let q = fold(q.trim());
+            if q.is_empty() {
+                continue;
+            }
+            let chars: Vec<QChar> = q.chars().map(QChar::of).collect();
+            let split = rng.below(chars.len());
+            for item in items.iter().skip(round % 3).step_by(3) {
+                let t = fold(item);
+                let want = bare(&t, &q);
+                let got = extend(t.as_bytes(), &chars, 0, 0, 0);
+                assert_eq!(got.is_some(), want.is_some(), "{q:?} in {t:?}");
+                // Extending a prefix's match gives the same as from scratch.
+                let stepwise = extend(t.as_bytes(), &chars[..split], 0, 0, 0)
+                    .and_then(|(end, b)| extend(t.as_bytes(), &chars, split, end as usize, b));
+                assert_eq!(stepwise, got, "{q:?} in {t:?}");
+                if let (Some(score), Some((_, bound))) = (want, got) {
+                    assert!(score <= i64::from(bound), "score {score} above bound {bound}: {q:?} in {t:?}");
+                    matched += 1;
+                    tight += usize::from(score == i64::from(bound));
+                }
+            }
+        }
+        // The test saw many matches, and the bound is often exact.
+        assert!(matched > 10_000 && tight * 10 > matched, "{matched} matches, {tight} tight");
+    }
+
+    #[test]
+    fn the_chain_bound_is_never_below_the_score_and_is_it_on_ascii_titles() {
+        let mut rng = Rng(0xc4a1);
+        let mut items = noisy_titles(&mut rng, 3000);
+        items.extend(titles(&mut rng, 1000));
+        // Long titles with long gaps: where skim's stale cells can count.
+        let sparse: Vec<char> = "a   b  c.-   x  yz    ".chars().collect();
+        items.extend((0..1000).map(|_| (0..rng.below(200)).map(|_| sparse[rng.below(sparse.len())]).collect::<String>()));
+        let alphabet: Vec<char> = "abcelop -/:é\u{f6}ßω'kxyz".chars().collect();
+        let mut chain = Chain::default();
+        let (mut matched, mut exact, mut ascii) = (0, 0, 0);
+        for round in 0..300 {
+            let q: String = (0..1 + rng.below(8)).map(|_| alphabet[rng.below(alphabet.len())]).collect();
+            let q = fold(q.trim());
+            if q.is_empty() {
+                continue;
+            }
+            let chars: Vec<QChar> = q.chars().map(QChar::of).collect();
+            for item in items.iter().skip(round % 3).step_by(3) {
+                let t = fold(item);
+                let want = bare(&t, &q);
+                let got = chain_bound(t.as_bytes(), &chars, &mut chain);
+                assert_eq!(got.is_some(), want.is_some(), "{q:?} in {t:?}");
+                if let (Some(score), Some(bound)) = (want, got) {
+                    assert!(score <= i64::from(bound), "score {score} above bound {bound}: {q:?} in {t:?}");
+                    let loose = extend(t.as_bytes(), &chars, 0, 0, 0).expect("matches").1;
+                    assert!(bound <= loose, "{q:?} in {t:?}");
+                    matched += 1;
+                    exact += usize::from(score == i64::from(bound));
+                    assert_eq!(score, i64::from(bound), "{q:?} in {t:?}");
+                    ascii += usize::from(t.is_ascii());
+                }
+            }
+        }
+        // On ASCII titles it is the score (checked above); the test saw
+        // many of both kinds.
+        assert!(matched > 10_000 && ascii > 3000 && matched - ascii > 3000, "{matched} matches ({ascii} ASCII), {exact} exact");
     }
 
     #[test]
     fn incremental_typing_and_backspace_equal_filtering_from_scratch() {
         let mut rng = Rng(0x5eed);
-        let items = titles(&mut rng, 1200);
-        let alphabet: Vec<char> = "abcdeilmnorstuzöéł ".chars().collect();
+        let mut items = titles(&mut rng, 1200);
+        items.extend(noisy_titles(&mut rng, 600));
+        let alphabet: Vec<char> = "abcdeilmnorstuzöéł -k".chars().collect();
         // One engine on one thread, one splitting every scan over two.
         let mut serial = Filterer::new(&items).with_threads(1);
         let mut parallel = Filterer::new(&items).with_threads(2);
@@ -769,9 +1374,24 @@ mod tests {
             let want = reference(&typed, &items);
             for f in [&mut serial, &mut parallel] {
                 f.set_query(&typed);
+                assert_eq!(f.count(), want.len(), "query {typed:?}");
+                for k in [1, 10, 100] {
+                    assert_eq!(f.top(k), want[..k.min(want.len())], "query {typed:?} k {k}");
+                }
                 assert_eq!(f.sorted(), want, "query {typed:?}");
-                assert_eq!(f.count(), want.len());
             }
+        }
+    }
+
+    #[test]
+    fn filtering_all_at_once_equals_the_reference() {
+        let mut rng = Rng(8);
+        let mut items = titles(&mut rng, 3000);
+        items.extend(noisy_titles(&mut rng, 3000));
+        let mut f = Filterer::new(&items).with_threads(2);
+        f.parallel_min = 100;
+        for q in ["", "o", "ob", "st", "zü", "ökon", "kke", "a-c", "Ω", "é l"] {
+            assert_eq!(f.filter_all(q), reference(q, &items), "query {q:?}");
         }
     }
 
@@ -852,16 +1472,61 @@ mod tests {
 
     #[test]
     fn the_scoring_window_keeps_the_score() {
-        let matcher = SkimMatcherV2::default().respect_case();
         let mut rng = Rng(11);
-        let items = titles(&mut rng, 800);
-        let alphabet: Vec<char> = "abcdeilmnorstuzöéł ".chars().collect();
+        let mut items = titles(&mut rng, 500);
+        items.extend(noisy_titles(&mut rng, 500));
+        let alphabet: Vec<char> = "abcdeilmnorstuzöéł -:".chars().collect();
         for _ in 0..120 {
             let q: String = (0..1 + rng.below(5)).map(|_| alphabet[rng.below(alphabet.len())]).collect();
             let q = fold(q.trim());
             for item in &items {
                 let item = fold(item);
-                assert_eq!(matcher.fuzzy_match(scoring_window(&item, &q), &q), matcher.fuzzy_match(&item, &q), "{q:?} in {item:?}");
+                assert_eq!(bare(scoring_window(&item, &q), &q), bare(&item, &q), "{q:?} in {item:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn scores_and_bounds_hold_on_titles_of_few_characters() {
+        // Few characters: many repeats, runs and near misses, in both the
+        // titles and the queries, scored in two orders.
+        let mut rng = Rng(77);
+        let small: Vec<char> = "aack-  ".chars().collect();
+        let items: Vec<String> = (0..1000).map(|_| (0..rng.below(30)).map(|_| small[rng.below(small.len())]).collect()).collect();
+        let alphabet: Vec<char> = "ac-k".chars().collect();
+        for _ in 0..150 {
+            let q: String = (0..2 + rng.below(6)).map(|_| alphabet[rng.below(alphabet.len())]).collect();
+            let query = Query::new(&q);
+            let chars: Vec<QChar> = query.folded.chars().map(QChar::of).collect();
+            let mut chain = Chain::default();
+            for item in items.iter().chain(items.iter().rev()) {
+                let want = bare(&fold(item), &query.folded);
+                assert_eq!(query.score(item), want, "{q:?} in {item:?}");
+                if let Some(w) = want {
+                    let t = fold(item);
+                    assert_eq!(w, i64::from(chain_bound(t.as_bytes(), &chars, &mut chain).unwrap()), "{q:?} in {item:?}");
+                    assert!(w <= i64::from(extend(t.as_bytes(), &chars, 0, 0, 0).unwrap().1), "{q:?} in {item:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_score_does_not_depend_on_the_titles_scored_before() {
+        // Queries whose first characters repeat make fuzzy-matcher read a
+        // bonus an earlier call left in its matrix; others never do.
+        for (q, stale) in
+            [("kke", true), ("llama", true), ("a-aab", true), ("a-aa", false), ("aba", false), ("police cou", false), ("coffee", false)]
+        {
+            assert_eq!(Query::reads_stale_bonus(q), stale, "{q}");
+        }
+        let mut rng = Rng(5);
+        let items = noisy_titles(&mut rng, 3000);
+        for q in ["kke", "ccoo", "eee", "c-cc", "kk", "k e"] {
+            let query = Query::new(q);
+            // The same engine query over titles in two orders.
+            for item in items.iter().chain(items.iter().rev()) {
+                assert_eq!(query.score(item), bare(&fold(item), q), "{q:?} in {item:?}");
             }
         }
     }

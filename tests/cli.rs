@@ -4,8 +4,18 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+/// The binary, with its cache and state in a folder of this test run, so
+/// that tests never write into the user's own cache (the on-disk index).
+fn command() -> Command {
+    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let home = HOME.get_or_init(|| tempfile::tempdir().expect("a temporary folder"));
+    let mut c = Command::new(env!("CARGO_BIN_EXE_byline"));
+    c.env("XDG_CACHE_HOME", home.path().join("cache")).env("XDG_STATE_HOME", home.path().join("state"));
+    c
+}
+
 fn byline(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_byline")).args(args).stdin(Stdio::null()).output().expect("run byline")
+    command().args(args).stdin(Stdio::null()).output().expect("run byline")
 }
 
 fn stdout(o: &Output) -> String {
@@ -174,8 +184,7 @@ fn unreadable_file_is_reported() {
 
 #[test]
 fn stdin_is_read_with_a_dash() {
-    let mut child =
-        Command::new(env!("CARGO_BIN_EXE_byline")).args(["list", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    let mut child = command().args(["list", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
     use std::io::Write;
     child.stdin.take().unwrap().write_all(b"Piped title\n\nPiped body.\n").unwrap();
     let o = child.wait_with_output().unwrap();
@@ -211,7 +220,7 @@ fn no_control_byte_from_an_article_reaches_the_output() {
 
 #[test]
 fn broken_pipe_is_not_an_error() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_byline"))
+    let mut child = command()
         .args(["filter", "a", "--titles", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -20,6 +20,10 @@
 //!   the index is ignored and rebuilt, never trusted.
 //! - Written to a temporary file beside it, then renamed: a crash or a
 //!   concurrent byline never leaves half an index.
+//! - **Pruned**: saving an index removes the other indexes of the folder
+//!   not written for [`STALE_INDEX`] (libraries no longer opened) and
+//!   temporary files left by killed processes, so the cache does not grow
+//!   without end.
 //! - **Analyses**: each article can also carry what cleaning and tagging
 //!   gave ([`CachedAnalysis`]: its entities with their spans in the cleaned
 //!   body), stamped with [`ANALYSIS_KEY`], a hash of the cleaner's and
@@ -446,9 +450,44 @@ impl Index {
         ))
     }
 
-    /// Replaces the index on disk with `entries` (the files loaded now).
+    /// Replaces the index on disk with `entries` (the files loaded now),
+    /// then removes stale indexes beside it ([`prune`]).
     pub fn save(&self, entries: &[FileEntry]) -> std::io::Result<()> {
-        write_atomic(&self.path, &encode(entries))
+        write_atomic(&self.path, &encode(entries))?;
+        if let Some(dir) = self.path.parent() {
+            prune(dir, &self.path, SystemTime::now());
+        }
+        Ok(())
+    }
+}
+
+/// An index of another library not written for this long is removed when
+/// an index is saved beside it (it is rebuilt if that library is opened).
+pub const STALE_INDEX: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 3600);
+/// A temporary file of [`write_atomic`] this old belongs to a process that
+/// was killed while writing.
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Removes, from the cache folder `dir`, indexes other than `keep` last
+/// written more than [`STALE_INDEX`] before `now`, and temporary index
+/// files older than an hour. Files byline did not name are left alone.
+fn prune(dir: &Path, keep: &Path, now: SystemTime) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        let limit = if name.starts_with("index-") && name.ends_with(".bin") {
+            STALE_INDEX
+        } else if name.starts_with(".index-") && name.ends_with(".tmp") {
+            STALE_TEMP
+        } else {
+            continue;
+        };
+        let path = e.path();
+        let age = e.metadata().and_then(|m| m.modified()).ok().and_then(|t| now.duration_since(t).ok());
+        if path != keep && age.is_some_and(|a| a > limit) {
+            let _ = std::fs::remove_file(path);
+        }
     }
 }
 
@@ -533,6 +572,28 @@ fn checked_payload(bytes: &[u8]) -> Option<&[u8]> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn saving_an_index_removes_stale_indexes_and_temporary_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let age = |name: &str, days: u64| {
+            let p = dir.path().join(name);
+            let f = std::fs::File::create(&p).unwrap();
+            f.set_modified(SystemTime::now() - std::time::Duration::from_secs(days * 24 * 3600 + 60)).unwrap();
+            p
+        };
+        let old = age("index-00000000000000aa.bin", 31);
+        let recent = age("index-00000000000000bb.bin", 29);
+        let killed = age(".index-00000000000000cc.bin.123.0.tmp", 1);
+        let other = age("notes.txt", 400);
+        let index = super::Index::open(&dir.path().join("index-00000000000000dd.bin"));
+        index.save(&[]).unwrap();
+        assert!(!old.exists(), "an index not written for 31 days is removed");
+        assert!(!killed.exists(), "a day-old temporary file is removed");
+        assert!(recent.exists(), "an index written 29 days ago stays");
+        assert!(other.exists(), "files byline did not name stay");
+        assert!(dir.path().join("index-00000000000000dd.bin").exists());
+    }
+
     use super::*;
 
     fn entry(name: &str) -> FileEntry {

@@ -168,7 +168,7 @@ struct Found {
     size: u64,
     mtime: Stamp,
     /// What the index keys it by: its absolute path's bytes (filled in
-    /// after the walk), so that `byline news` and `byline /home/me/news`
+    /// after the walk), so that `byline news` and `byline ~/news` (the same folder, typed another way)
     /// share one index.
     key: Vec<u8>,
 }

@@ -8,291 +8,63 @@ use std::sync::OnceLock;
 use super::tokens::Token;
 use super::Kind;
 
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-];
-const DAYS: &[&str] = &["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-const UNITS: &[&str] = &[
-    "year",
-    "years",
-    "month",
-    "months",
-    "week",
-    "weeks",
-    "decade",
-    "decades",
-    "century",
-    "centuries",
-    "weekend",
-    "weekends",
-    "quarter",
-    "quarters",
-    "day",
-    "days",
-];
-/// Units of a duration ("three years", "a few days", "two-week").
-const SPANS: &[&str] = &[
-    "year",
-    "years",
-    "month",
-    "months",
-    "week",
-    "weeks",
-    "decade",
-    "decades",
-    "century",
-    "centuries",
-    "day",
-    "days",
-    "quarter",
-    "quarters",
-];
-const RELATIVE: &[&str] = &["last", "next", "this", "past", "previous", "coming", "following", "same", "that", "preceding"];
-/// Words that take the article into a date: "the next month", "the 1990s".
-const THE_START: &[&str] = &[
-    "next",
-    "last",
-    "past",
-    "previous",
-    "coming",
-    "following",
-    "preceding",
-    "same",
-    "first",
-    "end",
-    "beginning",
-    "start",
-    "middle",
-    "rest",
-    "remainder",
-    "turn",
-    "age",
-    "early",
-    "late",
-    "mid",
-];
-/// Words in front of an amount or a duration that belong to it (OntoNotes).
-const APPROX: &[&[&str]] = &[
-    &["about"],
-    &["around"],
-    &["approximately"],
-    &["roughly"],
-    &["nearly"],
-    &["almost"],
-    &["over"],
-    &["under"],
-    &["some"],
-    &["above"],
-    &["below"],
-    &["more", "than"],
-    &["less", "than"],
-    &["fewer", "than"],
-    &["at", "least"],
-    &["at", "most"],
-    &["up", "to"],
-    &["close", "to"],
-    &["just", "over"],
-    &["just", "under"],
-    &["as", "much", "as"],
-    &["as", "little", "as"],
-];
-const DECADE_WORDS: &[&str] = &["twenties", "thirties", "forties", "fifties", "sixties", "seventies", "eighties", "nineties"];
-/// Holidays, as token sequences (OntoNotes types them DATE).
-const HOLIDAYS: &[&[&str]] = &[
-    &["Christmas", "Eve"],
-    &["Christmas", "Day"],
-    &["Christmas"],
-    &["New", "Year", "'s", "Eve"],
-    &["New", "Year", "'s", "Day"],
-    &["New", "Year", "’s", "Eve"],
-    &["New", "Year", "’s", "Day"],
-    &["Easter"],
-    &["Thanksgiving"],
-    &["Halloween"],
-    &["Ramadan"],
-    &["Hanukkah"],
-    &["Diwali"],
-    &["Boxing", "Day"],
-    &["Labor", "Day"],
-    &["Labour", "Day"],
-    &["Memorial", "Day"],
-];
-const SINGLE_DATES: &[&str] = &["yesterday", "today", "tomorrow"];
-const SEASONS: &[&str] = &["spring", "summer", "autumn", "fall", "winter"];
-/// Words before a lone month that make it a date ("in March", "since May").
-const MONTH_CUES: &[&str] = &[
-    "in", "since", "until", "till", "by", "from", "during", "through", "early", "late", "mid", "last", "next", "this", "of", "before",
-    "after", "on",
-];
+/// The word lists of these rules, from `assets/ner/date-money.txt`.
+struct Lists {
+    months: Vec<&'static str>,
+    days: Vec<&'static str>,
+    units: Vec<&'static str>,
+    spans: Vec<&'static str>,
+    relative: Vec<&'static str>,
+    the_start: Vec<&'static str>,
+    approx: Vec<Vec<&'static str>>,
+    decade_words: Vec<&'static str>,
+    holidays: Vec<Vec<&'static str>>,
+    single_dates: Vec<&'static str>,
+    seasons: Vec<&'static str>,
+    month_cues: Vec<&'static str>,
+    magnitudes: Vec<&'static str>,
+    currency_words: Vec<&'static str>,
+    currency_codes: Vec<&'static str>,
+    number_words: Vec<&'static str>,
+}
 
-const MAGNITUDES: &[&str] =
-    &["m", "bn", "b", "k", "mn", "tn", "mln", "million", "billion", "trillion", "thousand", "hundred", "crore", "lakh"];
-const CURRENCY_WORDS: &[&str] = &[
-    "dollar",
-    "dollars",
-    "pound",
-    "pounds",
-    "euro",
-    "euros",
-    "yen",
-    "yuan",
-    "renminbi",
-    "naira",
-    "rupee",
-    "rupees",
-    "cent",
-    "cents",
-    "pence",
-    "penny",
-    "franc",
-    "francs",
-    "rand",
-    "peso",
-    "pesos",
-    "rouble",
-    "roubles",
-    "ruble",
-    "rubles",
-    "won",
-    "shilling",
-    "shillings",
-    "dirham",
-    "dirhams",
-    "riyal",
-    "riyals",
-    "ringgit",
-    "baht",
-    "lira",
-    "liras",
-    "krona",
-    "kronor",
-    "krone",
-    "kroner",
-    "zloty",
-    "real",
-    "reais",
-    "dinar",
-    "dinars",
-    "cedi",
-    "cedis",
-    "kwacha",
-    "birr",
-    "sterling",
-    "bitcoin",
-    "bitcoins",
-    "hryvnia",
-    "hryvnias",
-    "rupiah",
-    "taka",
-    "pesetas",
-    "złoty",
-    "złotys",
-    "zloty",
-    "zlotys",
-    "złotych",
-    "forint",
-    "forints",
-    "lei",
-    "leu",
-    "lev",
-    "leva",
-    "koruna",
-    "korunas",
-    "dong",
-    "kyat",
-    "kyats",
-    "rial",
-    "rials",
-    "shekel",
-    "shekels",
-    "manat",
-    "tenge",
-    "lari",
-    "quetzal",
-    "quetzales",
-    "lempira",
-    "lempiras",
-    "bolivar",
-    "bolivars",
-    "leone",
-    "leones",
-    "afghani",
-    "afghanis",
-    "kip",
-    "riel",
-    "pula",
-    "dalasi",
-    "ariary",
-];
-/// Currency codes and prefixed symbols written as words: "USD 5m", "US$ 3".
-const CURRENCY_CODES: &[&str] = &[
-    "USD", "EUR", "GBP", "JPY", "CNY", "RMB", "INR", "NGN", "CHF", "CAD", "AUD", "HKD", "ZAR", "KES", "GHS", "BRL", "RUB", "MXN", "SEK",
-    "NOK", "DKK", "SGD", "NZD", "KRW", "TRY", "AED", "SAR", "PKR", "EGP", "US$", "A$", "C$", "HK$", "NZ$", "S$", "R$", "Rs", "Rs.", "Sh",
-    "Ksh", "N",
-];
-const NUMBER_WORDS: &[&str] = &[
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "fifteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-    "a",
-    "half",
-    "several",
-    "few",
-    "dozen",
-    "thirteen",
-    "fourteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "hundreds",
-    "thousands",
-    "millions",
-    "billions",
-    "tens",
-];
+/// The lists, read once from the asset.
+fn lists() -> &'static Lists {
+    static LISTS: OnceLock<Lists> = OnceLock::new();
+    LISTS.get_or_init(|| {
+        let mut sections: std::collections::HashMap<&str, Vec<Vec<&'static str>>> = std::collections::HashMap::new();
+        let mut current = "";
+        for line in include_str!("../../../assets/ner/date-money.txt").lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                current = name;
+                continue;
+            }
+            sections.entry(current).or_default().push(line.split(' ').collect());
+        }
+        let mut take = |name: &str| sections.remove(name).unwrap_or_else(|| panic!("assets/ner/date-money.txt has no [{name}]"));
+        Lists {
+            months: take("months").into_iter().flatten().collect(),
+            days: take("days").into_iter().flatten().collect(),
+            units: take("units").into_iter().flatten().collect(),
+            spans: take("spans").into_iter().flatten().collect(),
+            relative: take("relative").into_iter().flatten().collect(),
+            the_start: take("the_start").into_iter().flatten().collect(),
+            approx: take("approx"),
+            decade_words: take("decade_words").into_iter().flatten().collect(),
+            holidays: take("holidays"),
+            single_dates: take("single_dates").into_iter().flatten().collect(),
+            seasons: take("seasons").into_iter().flatten().collect(),
+            month_cues: take("month_cues").into_iter().flatten().collect(),
+            magnitudes: take("magnitudes").into_iter().flatten().collect(),
+            currency_words: take("currency_words").into_iter().flatten().collect(),
+            currency_codes: take("currency_codes").into_iter().flatten().collect(),
+            number_words: take("number_words").into_iter().flatten().collect(),
+        }
+    })
+}
 
 fn is_currency_char(c: char) -> bool {
     matches!(c, '$' | '£' | '€' | '¥' | '₹' | '₦' | '₩' | '₽' | '₺' | '₱' | '฿' | '₪' | '₿' | '₴' | '₫' | '₵')
@@ -317,7 +89,7 @@ fn glued_amount(w: &str) -> Option<bool> {
     }
     let digits = right.trim_end_matches(|c: char| c.is_ascii_alphabetic());
     let suffix = right[digits.len()..].to_lowercase();
-    (is_number(digits) && (suffix.is_empty() || MAGNITUDES.contains(&suffix.as_str()))).then_some(true)
+    (is_number(digits) && (suffix.is_empty() || lists().magnitudes.contains(&suffix.as_str()))).then_some(true)
 }
 
 /// Digits with optional , and . ("1,000", "3.5"), or a signless number.
@@ -353,7 +125,7 @@ fn is_season(w: &str) -> bool {
 
 /// A count of a duration: "3", "30+", "three", "twenty three" (first word).
 fn is_count(w: &str, lower: &str) -> bool {
-    is_number(w) || is_number(w.trim_end_matches('+')) || (NUMBER_WORDS.contains(&lower) && lower != "a")
+    is_number(w) || is_number(w.trim_end_matches('+')) || (lists().number_words.contains(&lower) && lower != "a")
 }
 
 /// "three-week", "36-year-old", "10-day", "two-year-long".
@@ -362,8 +134,8 @@ fn is_hyphen_span(lower: &str) -> bool {
     let (Some(num), Some(unit)) = (parts.next(), parts.next()) else { return false };
     let tail = parts.next();
     parts.next().is_none()
-        && (is_number(num) || (NUMBER_WORDS.contains(&num) && !matches!(num, "a" | "half" | "several" | "few")))
-        && SPANS.contains(&unit)
+        && (is_number(num) || (lists().number_words.contains(&num) && !matches!(num, "a" | "half" | "several" | "few")))
+        && lists().spans.contains(&unit)
         && matches!(tail, None | Some("old") | Some("long"))
 }
 
@@ -390,7 +162,7 @@ fn is_numeric_date(w: &str) -> bool {
 }
 
 fn is_month(w: &str, lower: &str) -> bool {
-    w.starts_with(|c: char| c.is_uppercase()) && MONTHS.contains(&lower.trim_end_matches('.'))
+    w.starts_with(|c: char| c.is_uppercase()) && lists().months.contains(&lower.trim_end_matches('.'))
 }
 
 /// The words of a text, lower-cased beside, with their tokens.
@@ -420,7 +192,7 @@ impl Words<'_> {
 
     /// The approximator ending just before `k` ("about", "more than"), as its first token.
     fn approx_before(&self, floor: usize, k: usize) -> Option<usize> {
-        APPROX.iter().filter(|a| self.ends_before(floor, k, a)).map(|a| k - a.len()).min()
+        lists().approx.iter().filter(|a| self.ends_before(floor, k, a)).map(|a| k - a.len()).min()
     }
 
     fn capitalised(&self, k: usize) -> bool {
@@ -459,8 +231,18 @@ fn starters() -> &'static HashSet<String> {
             "first",
             "a",
         ];
-        let words = NUMBER_WORDS.iter().chain(RELATIVE).chain(SINGLE_DATES).chain(DECADE_WORDS).chain(SPANS).chain(MONTHS).chain(DAYS);
-        let holidays = HOLIDAYS.iter().map(|h| h[0].to_lowercase());
+        let words = {
+            let l = lists();
+            l.number_words
+                .iter()
+                .chain(&l.relative)
+                .chain(&l.single_dates)
+                .chain(&l.decade_words)
+                .chain(&l.spans)
+                .chain(&l.months)
+                .chain(&l.days)
+        };
+        let holidays = lists().holidays.iter().map(|h| h[0].to_lowercase());
         words.chain(extra.iter()).map(|w| w.to_string()).chain(holidays).collect()
     })
 }
@@ -475,7 +257,7 @@ fn may_start(w: &str, lower: &str) -> bool {
     if c.is_alphabetic() {
         return starters().contains(lower.trim_end_matches('.'))
             || lower.contains('-')
-            || (c.is_uppercase() && (CURRENCY_CODES.contains(&w) || w.contains(is_currency_char)));
+            || (c.is_uppercase() && (lists().currency_codes.contains(&w) || w.contains(is_currency_char)));
     }
     is_currency_char(c) || w.contains(is_currency_char)
 }
@@ -516,7 +298,7 @@ fn glued(toks: &[Token], a: usize, b: usize) -> bool {
 }
 
 fn magnitudes(ws: &Words, mut k: usize) -> usize {
-    while k < ws.n() && MAGNITUDES.contains(&ws.l(k)) {
+    while k < ws.n() && lists().magnitudes.contains(&ws.l(k)) {
         k += 1;
     }
     k
@@ -557,7 +339,7 @@ fn money_at(ws: &Words, i: usize) -> Option<usize> {
     let n = ws.n();
     let w = ws.w(i);
     // Amount after a currency: "$ 50 billion", "US$ 3m", "USD 5", "US$3.6 billion".
-    if CURRENCY_CODES.contains(&w) && glued_amount(w).is_none() {
+    if lists().currency_codes.contains(&w) && glued_amount(w).is_none() {
         let mut k = i + 1;
         if is_currency_symbol(ws.w(k)) {
             k += 1;
@@ -570,21 +352,21 @@ fn money_at(ws: &Words, i: usize) -> Option<usize> {
     }
     // Amount before a currency word: "1.7 million naira", "50 cents", "5m USD",
     // "half a million US dollars", "15 million Hong Kong dollars".
-    if is_number(w) || (NUMBER_WORDS.contains(&ws.l(i)) && ws.l(i) != "a") {
+    if is_number(w) || (lists().number_words.contains(&ws.l(i)) && ws.l(i) != "a") {
         let mut k = i + 1;
-        while k < n && (NUMBER_WORDS.contains(&ws.l(k)) || is_number(ws.w(k))) && k - i < 4 {
+        while k < n && (lists().number_words.contains(&ws.l(k)) || is_number(ws.w(k))) && k - i < 4 {
             k += 1;
         }
         k = magnitudes(ws, k);
-        if k < n && CURRENCY_CODES.contains(&ws.w(k)) && ws.w(k).len() == 3 {
+        if k < n && lists().currency_codes.contains(&ws.w(k)) && ws.w(k).len() == 3 {
             return Some(k + 1);
         }
         // Up to two capitalised words of origin before the currency word.
         let mut c = k;
-        while c < k + 2 && c < n && (ws.capitalised(c) || ws.w(c) == "U.S.") && !CURRENCY_WORDS.contains(&ws.l(c)) {
+        while c < k + 2 && c < n && (ws.capitalised(c) || ws.w(c) == "U.S.") && !lists().currency_words.contains(&ws.l(c)) {
             c += 1;
         }
-        if c < n && CURRENCY_WORDS.contains(&ws.l(c)) && !is_weight(ws, i, c) {
+        if c < n && lists().currency_words.contains(&ws.l(c)) && !is_weight(ws, i, c) {
             // "won" is a verb too: only after a number.
             return Some(c + 1);
         }
@@ -663,16 +445,16 @@ fn date_left(ws: &Words, floor: usize, s: usize, e: usize, joined_by_and: bool) 
     if joined_by_and && s > floor && ws.l(s - 1) == "between" {
         return s - 1;
     }
-    let the = THE_START.contains(&first)
+    let the = lists().the_start.contains(&first)
         || is_decade(ws.w(s))
         || is_short_decade(ws.w(s))
-        || DECADE_WORDS.contains(&first)
+        || lists().decade_words.contains(&first)
         || (e >= s + 2 && ws.l(e - 2) == "fiscal" && ws.l(e - 1) == "year");
     if the && s > floor && ws.l(s - 1) == "the" {
         return s - 1;
     }
-    let duration = SPANS.contains(&ws.l(e - 1)) || matches!(ws.l(e - 1), "ago" | "old");
-    if duration && (is_count(ws.w(s), first) || first == "a" || SPANS.contains(&first)) {
+    let duration = lists().spans.contains(&ws.l(e - 1)) || matches!(ws.l(e - 1), "ago" | "old");
+    if duration && (is_count(ws.w(s), first) || first == "a" || lists().spans.contains(&first)) {
         return ws.approx_before(floor, s).unwrap_or(s);
     }
     s
@@ -692,29 +474,29 @@ fn duration_at(ws: &Words, i: usize) -> Option<usize> {
     } else if l == "a" {
         // "a month ago", "over a year": only with "ago" or an approximator.
         let approx = i > 0 && ws.approx_before(0, i).is_some();
-        if !(SPANS.contains(&ws.l(i + 1)) && (ws.l(i + 2) == "ago" || approx)) {
+        if !(lists().spans.contains(&ws.l(i + 1)) && (ws.l(i + 2) == "ago" || approx)) {
             return None;
         }
         k = i + 1;
     } else if matches!(l, "several" | "some" | "couple") || is_count(ws.w(i), l) {
         k = i + 1;
-        while k < i + 3 && NUMBER_WORDS.contains(&ws.l(k)) && ws.l(k) != "a" {
+        while k < i + 3 && lists().number_words.contains(&ws.l(k)) && ws.l(k) != "a" {
             k += 1;
         }
         if ws.l(k) == "of" && l == "couple" {
             k += 1;
         }
-    } else if SPANS.contains(&l) && l.ends_with('s') && ws.l(i + 1) == "ago" {
+    } else if lists().spans.contains(&l) && l.ends_with('s') && ws.l(i + 1) == "ago" {
         // "years ago".
         return Some(i + 2);
     }
-    if k == i || !SPANS.contains(&ws.l(k)) {
+    if k == i || !lists().spans.contains(&ws.l(k)) {
         return None;
     }
     let mut e = k + 1;
     match ws.l(e) {
         "ago" | "old" => e += 1,
-        "a" if SPANS.contains(&ws.l(e + 1)) => e += 2,
+        "a" if lists().spans.contains(&ws.l(e + 1)) => e += 2,
         // "15 years, 8 months": a smaller unit after a comma.
         "," if is_count(ws.w(e + 1), ws.l(e + 1)) && (1..unit_rank(ws.l(k))).contains(&unit_rank(ws.l(e + 2))) => e += 3,
         _ => {}
@@ -738,7 +520,7 @@ fn unit_rank(unit: &str) -> u8 {
 /// "the following day", "last three months".
 fn relative_at(ws: &Words, i: usize) -> Option<usize> {
     let l = ws.l(i);
-    if !RELATIVE.contains(&l) && l != "first" {
+    if !lists().relative.contains(&l) && l != "first" {
         return None;
     }
     // "Kamloops This Week": capitals inside a sentence, beside another
@@ -762,15 +544,15 @@ fn relative_at(ws: &Words, i: usize) -> Option<usize> {
     if next == "fiscal" && ws.l(k + 1) == "year" {
         return Some(k + 2);
     }
-    if UNITS.contains(&next) {
+    if lists().units.contains(&next) {
         let day = matches!(next, "day" | "days");
         let day_ok = matches!(l, "next" | "following" | "same" | "previous" | "preceding" | "that");
         return (!day || day_ok).then_some(k + 1);
     }
-    if DAYS.contains(&next) && ws.capitalised(k) {
+    if lists().days.contains(&next) && ws.capitalised(k) {
         return date_at(ws, k);
     }
-    if SEASONS.contains(&next) {
+    if lists().seasons.contains(&next) {
         return Some(k + 1);
     }
     if is_month(ws.w(k), next) && !matches!(l, "same" | "following" | "previous") {
@@ -785,7 +567,7 @@ fn plain_cue(prev: &str) -> bool {
 }
 
 fn holiday_at(ws: &Words, i: usize) -> Option<usize> {
-    HOLIDAYS.iter().find(|h| h.iter().enumerate().all(|(j, w)| ws.w(i + j) == *w)).map(|h| i + h.len())
+    lists().holidays.iter().find(|h| h.iter().enumerate().all(|(j, w)| ws.w(i + j) == *w)).map(|h| i + h.len())
 }
 
 fn date_at(ws: &Words, i: usize) -> Option<usize> {
@@ -814,7 +596,7 @@ fn date_at(ws: &Words, i: usize) -> Option<usize> {
         return None;
     }
     // "Wednesday", "Wednesday 13 March", "Saturday, April 4", "March 13, 2014", "March 2014".
-    if DAYS.contains(&l) && ws.capitalised(i) {
+    if lists().days.contains(&l) && ws.capitalised(i) {
         let mut k = i + 1;
         if ws.w(k) == "," && (is_day_number(ws.w(k + 1)) || is_month(ws.w(k + 1), ws.l(k + 1))) {
             k += 1;
@@ -844,7 +626,7 @@ fn date_at(ws: &Words, i: usize) -> Option<usize> {
         let prev = if i > 0 { ws.l(i - 1) } else { "" };
         // A lone month needs a cue before it. "May" (the verb, the name) and
         // "March" (the verb) need one that is no verb's subject, and no name after.
-        let cued = MONTH_CUES.contains(&prev) || (plain_cue(prev) && l != "may");
+        let cued = lists().month_cues.contains(&prev) || (plain_cue(prev) && l != "may");
         let plain = l != "may" && l != "march";
         let name_after = ws.capitalised(k) || matches!(ws.w(k), "'s" | "’s");
         if specific || (cued && plain) || (cued && prev != "on" && !name_after) {
@@ -852,14 +634,19 @@ fn date_at(ws: &Words, i: usize) -> Option<usize> {
         }
         return None;
     }
-    if SINGLE_DATES.contains(&l) {
+    if lists().single_dates.contains(&l) {
         return Some(i + 1);
     }
     // "early 2020", "mid-March", "late May 2019", "late last July": the qualifier is in the span.
     if matches!(l, "early" | "late" | "mid") {
         let k = i + 1;
         let inner = ws.l(k);
-        if is_year(ws.w(k)) || is_decade(ws.w(k)) || is_short_decade(ws.w(k)) || is_month(ws.w(k), inner) || RELATIVE.contains(&inner) {
+        if is_year(ws.w(k))
+            || is_decade(ws.w(k))
+            || is_short_decade(ws.w(k))
+            || is_month(ws.w(k), inner)
+            || lists().relative.contains(&inner)
+        {
             return date_at(ws, k);
         }
     }
@@ -872,7 +659,7 @@ fn date_at(ws: &Words, i: usize) -> Option<usize> {
     }
     // "the end of 2019", "the beginning of this year", "end of the year".
     if matches!(l, "end" | "beginning" | "start" | "middle" | "rest" | "remainder" | "turn") && ws.l(i + 1) == "of" {
-        if ws.l(i + 2) == "the" && UNITS.contains(&ws.l(i + 3)) && !matches!(ws.l(i + 3), "day" | "days") {
+        if ws.l(i + 2) == "the" && lists().units.contains(&ws.l(i + 3)) && !matches!(ws.l(i + 3), "day" | "days") {
             return Some(i + 4);
         }
         if let Some(e) = date_at(ws, i + 2) {
@@ -883,16 +670,17 @@ fn date_at(ws: &Words, i: usize) -> Option<usize> {
     if let Some(e) = relative_at(ws, i) {
         return Some(e);
     }
-    if RELATIVE.contains(&l) {
+    if lists().relative.contains(&l) {
         return None;
     }
     // "earlier this year", "later that month", "Earlier that day".
-    if matches!(l, "earlier" | "later") && matches!(ws.l(i + 1), "this" | "that" | "last" | "next") && UNITS.contains(&ws.l(i + 2)) {
+    if matches!(l, "earlier" | "later") && matches!(ws.l(i + 1), "this" | "that" | "last" | "next") && lists().units.contains(&ws.l(i + 2))
+    {
         return Some(i + 3);
     }
     // "each year", "every week", "every two years".
     if matches!(l, "each" | "every") {
-        if UNITS.contains(&ws.l(i + 1)) {
+        if lists().units.contains(&ws.l(i + 1)) {
             return Some(i + 2);
         }
         return duration_at(ws, i + 1).filter(|_| is_count(ws.w(i + 1), ws.l(i + 1)));
@@ -911,7 +699,7 @@ fn date_at(ws: &Words, i: usize) -> Option<usize> {
     if matches!(l, "their" | "his" | "her") && is_short_decade(ws.w(i + 1)) {
         return Some(i + 2);
     }
-    if (DECADE_WORDS.contains(&l) || is_short_decade(w)) && i > 0 && ws.l(i - 1) == "the" {
+    if (lists().decade_words.contains(&l) || is_short_decade(w)) && i > 0 && ws.l(i - 1) == "the" {
         return Some(i + 1);
     }
     // "fiscal 2019", "fiscal year 2019".

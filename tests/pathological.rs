@@ -1,18 +1,10 @@
 //! Pathological files through the real binary: each gives a clear message
 //! or a bounded, working load, and the rest of the library still loads.
 
+mod common;
+use common::command;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-/// The binary, with its cache and state in a folder of this test run, so
-/// that tests never write into the user's own cache (the on-disk index).
-fn command() -> Command {
-    static HOME: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    let home = HOME.get_or_init(|| tempfile::tempdir().expect("a temporary folder"));
-    let mut c = Command::new(env!("CARGO_BIN_EXE_byline"));
-    c.env("XDG_CACHE_HOME", home.path().join("cache")).env("XDG_STATE_HOME", home.path().join("state"));
-    c
-}
+use std::process::{Output, Stdio};
 
 fn byline(args: &[&str]) -> Output {
     command().args(args).stdin(Stdio::null()).output().expect("run byline")

@@ -42,6 +42,10 @@ struct Args {
     drop_misc: bool,
     silver_times: usize,
     seeds: usize,
+    make_clusters: Option<PathBuf>,
+    clusters: Option<PathBuf>,
+    cluster_depth: usize,
+    cluster_min_count: u32,
 }
 
 fn args() -> Args {
@@ -57,6 +61,10 @@ fn args() -> Args {
         drop_misc: false,
         silver_times: 1,
         seeds: 3,
+        make_clusters: None,
+        clusters: None,
+        cluster_depth: 12,
+        cluster_min_count: 3,
     };
     let mut it = std::env::args().skip(1);
     while let Some(x) = it.next() {
@@ -71,6 +79,10 @@ fn args() -> Args {
             "--seeds" => a.seeds = val().parse().expect("a number"),
             "--silver-times" => a.silver_times = val().parse().expect("a number"),
             "--skip" => a.skip.push(val()),
+            "--clusters" => a.clusters = Some(PathBuf::from(val())),
+            "--make-clusters" => a.make_clusters = Some(PathBuf::from(val())),
+            "--cluster-min-count" => a.cluster_min_count = val().parse().expect("a number"),
+            "--cluster-depth" => a.cluster_depth = val().parse().expect("a number"),
             "--predict" => {
                 let input = PathBuf::from(val());
                 a.predict.push((input, PathBuf::from(val())));
@@ -212,6 +224,14 @@ fn train(examples: &[Example], nf: usize, epochs: usize, seed: u64, t0: Instant)
 
 fn main() {
     let a = args();
+    if let Some(out) = &a.make_clusters {
+        make_clusters(&a.shared, out, a.cluster_min_count, a.cluster_depth);
+        return;
+    }
+    if let Some(path) = &a.clusters {
+        let table = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert!(byline::core::entities::clusters::use_table(Box::leak(table.into_boxed_str())));
+    }
     let t0 = Instant::now();
     let mut files: Vec<PathBuf> = Vec::new();
     let mut dirs = vec![a.shared.join("corpus/ner-train")];
@@ -340,4 +360,239 @@ fn main() {
         }
         std::fs::write(output, out).expect("write --predict output");
     }
+}
+
+/// Every text the clusters learn from: the text (not the labels) of the
+/// training sets and of the silver news, and the news headlines of
+/// `corpus/titles` (lower case: they count for the classes, not for the
+/// case evidence). Never `ner-dev`.
+fn unlabeled(shared: &Path) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    for d in ["corpus/ner-train", "corpus/ner-silver"] {
+        let dir = shared.join(d);
+        let mut fs: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "jsonl"))
+            .collect();
+        fs.sort();
+        for f in fs {
+            for line in std::fs::read_to_string(&f).expect("read").lines().filter(|l| !l.trim().is_empty()) {
+                let v: serde_json::Value = serde_json::from_str(line).expect("JSON record");
+                out.push((v["text"].as_str().unwrap_or_default().to_string(), true));
+            }
+        }
+    }
+    let titles = shared.join("corpus/titles");
+    let mut fs: Vec<PathBuf> = std::fs::read_dir(&titles)
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "txt")).collect())
+        .unwrap_or_default();
+    fs.sort();
+    for f in fs {
+        for line in std::fs::read_to_string(&f).expect("read").lines().filter(|l| !l.trim().is_empty()) {
+            out.push((line.to_string(), false));
+        }
+    }
+    out
+}
+
+fn xlogx(x: f64) -> f64 {
+    if x > 0.0 {
+        x * x.ln()
+    } else {
+        0.0
+    }
+}
+
+/// Word classes by divisive exchange clustering: each class of depth d is
+/// split in two (words moved one at a time between the two halves while
+/// the class-bigram likelihood of the text grows), down to `depth`; a
+/// word's path is the sequence of halves it fell in. Writes
+/// `word \t path \t case` for lower-cased words seen `min_count` times.
+fn make_clusters(shared: &Path, out: &Path, min_count: u32, depth: usize) {
+    use byline::core::entities::tokens::tokenize;
+    let t0 = Instant::now();
+    let texts = unlabeled(shared);
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    // (lower-case, capitalised) uses after a sentence's first word.
+    let mut case: HashMap<String, (u32, u32)> = HashMap::new();
+    let mut seqs: Vec<Vec<String>> = Vec::with_capacity(texts.len());
+    for (text, cased) in &texts {
+        let toks = tokenize(text);
+        let mut seq = Vec::with_capacity(toks.len());
+        for t in &toks {
+            let w = t.str(text);
+            let l = w.to_lowercase();
+            if *cased && !t.sent_start && !t.caps_line {
+                let c = case.entry(l.clone()).or_default();
+                if w.starts_with(|c: char| c.is_lowercase()) {
+                    c.0 += 1;
+                } else if w.starts_with(|c: char| c.is_uppercase()) {
+                    c.1 += 1;
+                }
+            }
+            *counts.entry(l.clone()).or_default() += 1;
+            seq.push(l);
+        }
+        seqs.push(seq);
+    }
+    // Ids: 0 = text boundary, 1 = rare word, then the words by frequency.
+    let mut vocab: Vec<(String, u32)> = counts.into_iter().filter(|&(_, c)| c >= min_count).collect();
+    vocab.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let id: HashMap<&str, u32> = vocab.iter().enumerate().map(|(i, (w, _))| (w.as_str(), i as u32 + 2)).collect();
+    let nw = vocab.len() + 2;
+    let mut freq = vec![0u64; nw];
+    let mut big: HashMap<(u32, u32), u32> = HashMap::new();
+    for seq in &seqs {
+        let mut prev = 0u32;
+        for w in seq.iter().map(|w| id.get(w.as_str()).copied().unwrap_or(1)).chain(std::iter::once(0)) {
+            *big.entry((prev, w)).or_default() += 1;
+            freq[w as usize] += 1;
+            prev = w;
+        }
+    }
+    let mut succ: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nw];
+    let mut pred: Vec<Vec<(u32, u32)>> = vec![Vec::new(); nw];
+    for (&(a, b), &c) in &big {
+        succ[a as usize].push((b, c));
+        pred[b as usize].push((a, c));
+    }
+    for v in succ.iter_mut().chain(pred.iter_mut()) {
+        v.sort_unstable();
+    }
+    eprintln!("{} texts, {} words kept, {} bigram types ({:.1?})", texts.len(), vocab.len(), big.len(), t0.elapsed());
+    drop(big);
+    let order: Vec<usize> = (0..nw).collect(); // by frequency already (0, 1 first)
+    let mut class = vec![0usize; nw];
+    let mut path: Vec<String> = vec![String::new(); nw];
+    for d in 1..=depth {
+        let k = 1usize << d;
+        let mut rank = vec![0usize; k / 2];
+        for &w in &order {
+            let p = class[w];
+            class[w] = 2 * p + rank[p] % 2;
+            rank[p] += 1;
+        }
+        let mut m = vec![0f64; k * k];
+        let mut n = vec![0f64; k];
+        for w in 0..nw {
+            n[class[w]] += freq[w] as f64;
+            for &(v, c) in &succ[w] {
+                m[class[w] * k + class[v as usize]] += c as f64;
+            }
+        }
+        let mut s = vec![0f64; k];
+        let mut p = vec![0f64; k];
+        let mut touched: Vec<usize> = Vec::new();
+        for iter in 0..20 {
+            let mut moves = 0;
+            for &w in &order {
+                let a = class[w];
+                let fw = freq[w] as f64;
+                let mut own = 0f64;
+                touched.clear();
+                for &(v, c) in &succ[w] {
+                    if v as usize == w {
+                        own += c as f64;
+                        continue;
+                    }
+                    let cv = class[v as usize];
+                    if s[cv] == 0.0 && p[cv] == 0.0 {
+                        touched.push(cv);
+                    }
+                    s[cv] += c as f64;
+                }
+                for &(v, c) in &pred[w] {
+                    if v as usize == w {
+                        continue;
+                    }
+                    let cv = class[v as usize];
+                    if s[cv] == 0.0 && p[cv] == 0.0 {
+                        touched.push(cv);
+                    }
+                    p[cv] += c as f64;
+                }
+                // Take w out of its class.
+                for &c in &touched {
+                    if c != a {
+                        m[a * k + c] -= s[c];
+                        m[c * k + a] -= p[c];
+                    }
+                }
+                m[a * k + a] -= s[a] + p[a] + own;
+                n[a] -= fw;
+                let gain = |m: &[f64], n: &[f64], t: usize| -> f64 {
+                    let mut g = 0.0;
+                    for &c in &touched {
+                        if c != t {
+                            if s[c] > 0.0 {
+                                g += xlogx(m[t * k + c] + s[c]) - xlogx(m[t * k + c]);
+                            }
+                            if p[c] > 0.0 {
+                                g += xlogx(m[c * k + t] + p[c]) - xlogx(m[c * k + t]);
+                            }
+                        }
+                    }
+                    let tt = m[t * k + t];
+                    g += xlogx(tt + s[t] + p[t] + own) - xlogx(tt);
+                    g - 2.0 * (xlogx(n[t] + fw) - xlogx(n[t]))
+                };
+                let b = a ^ 1;
+                let to = if gain(&m, &n, b) > gain(&m, &n, a) + 1e-9 { b } else { a };
+                if to != a {
+                    moves += 1;
+                }
+                for &c in &touched {
+                    if c != to {
+                        m[to * k + c] += s[c];
+                        m[c * k + to] += p[c];
+                    }
+                }
+                m[to * k + to] += s[to] + p[to] + own;
+                n[to] += fw;
+                class[w] = to;
+                for &c in &touched {
+                    s[c] = 0.0;
+                    p[c] = 0.0;
+                }
+            }
+            if moves * 1000 < nw {
+                eprintln!("depth {d}: {} iterations ({:.1?})", iter + 1, t0.elapsed());
+                break;
+            }
+        }
+        for w in 0..nw {
+            path[w].push(if class[w] & 1 == 1 { '1' } else { '0' });
+        }
+    }
+    let mut text = String::from(
+        "# Word classes of byline's name tagger: lower-cased word, path in the class tree, case\n\
+         # evidence (L/l/c/C: lower case in >90% / >50% / >10% / <=10% of its uses after a\n\
+         # sentence's first word; - too rare). Made by `cargo run --release --example train_ner --\n\
+         # --make-clusters assets/ner/clusters.txt` from unlabeled text: see assets/ner/NOTICE.\n",
+    );
+    for (i, (w, _)) in vocab.iter().enumerate() {
+        let (lo, up) = case.get(w).copied().unwrap_or_default();
+        let tot = lo + up;
+        let c = if tot < 3 {
+            '-'
+        } else {
+            let r = lo as f64 / tot as f64;
+            if r > 0.9 {
+                'L'
+            } else if r > 0.5 {
+                'l'
+            } else if r > 0.1 {
+                'c'
+            } else {
+                'C'
+            }
+        };
+        if w.contains(['\t', '\n']) || w.starts_with('#') {
+            continue;
+        }
+        text.push_str(&format!("{w}\t{}\t{c}\n", path[i + 2]));
+    }
+    std::fs::write(out, text).expect("write the clusters");
+    eprintln!("{}: {} words ({:.1?})", out.display(), vocab.len(), t0.elapsed());
 }

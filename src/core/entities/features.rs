@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
+use super::clusters::{clusters, WordClass};
 use super::gazetteer::{gazetteer, Tag, CATEGORIES};
 use super::tokens::{tokenize, Token};
 
@@ -26,7 +27,12 @@ pub struct Doc<'a> {
     /// The run of capitalised words (joined by "of", "the", "'s", "&"...)
     /// each token is in: (first token, end token); (i, i) when none.
     runs: Vec<(u32, u32)>,
+    /// The word class of each token (`clusters.rs`), if known.
+    class: Vec<Option<WordClass>>,
 }
+
+/// Lengths of the class-path prefixes used as features.
+const CLASS_PREFIXES: [usize; 4] = [4, 6, 10, 16];
 
 /// Words that may join capitalised words into one name.
 const CONNECTORS: &[&str] =
@@ -126,7 +132,9 @@ impl<'a> Doc<'a> {
             }
         }
         let runs = runs(&words, &toks);
-        Doc { text, toks, words, lower, shape, gaz, lowercase_seen, capital_mid, runs }
+        let table = clusters();
+        let class = lower.iter().map(|l| table.get(l)).collect();
+        Doc { text, toks, words, lower, shape, gaz, lowercase_seen, capital_mid, runs, class }
     }
 
     pub fn len(&self) -> usize {
@@ -273,6 +281,37 @@ impl<'a> Doc<'a> {
             // The words around the run ("the" before it, "said" after it).
             out.push(f(97, if ra > 0 { &self.lower[ra - 1] } else { "<s>" }));
             out.push(f(98, if rb < n { &self.lower[rb] } else { "</s>" }));
+        }
+        // Word classes from unlabeled text: prefixes of this word's path,
+        // and of its neighbours'; how the word is cased elsewhere.
+        let cl = |k: isize| -> Option<WordClass> {
+            let j = i as isize + k;
+            if j < 0 || j as usize >= n {
+                None
+            } else {
+                self.class[j as usize]
+            }
+        };
+        match cl(0) {
+            Some(c) => {
+                for (k, p) in CLASS_PREFIXES.iter().enumerate() {
+                    out.push(f(100 + k as u64, &c.path[..c.path.len().min(*p)]));
+                }
+                if is_capitalised(w) {
+                    let case = [c.case];
+                    out.push(f2(110, std::str::from_utf8(&case).unwrap_or("-"), pos));
+                }
+            }
+            None => out.push(f2(110, "?", pos)),
+        }
+        for (t, k) in [(105u64, -1isize), (107, 1)] {
+            match cl(k) {
+                Some(c) => {
+                    out.push(f(t, &c.path[..c.path.len().min(6)]));
+                    out.push(f(t + 1, c.path));
+                }
+                None => out.push(f(t, "?")),
+            }
         }
         let len = match l.chars().count() {
             0..=2 => "s",

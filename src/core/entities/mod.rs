@@ -11,6 +11,7 @@
 
 use serde::Serialize;
 
+pub mod clusters;
 pub mod features;
 pub mod gazetteer;
 pub mod group;

@@ -6,8 +6,14 @@
 //!       [--no-silver] [--out assets/ner/model.bin] [--prune 0.05]
 //!       [--skip NAME]... [--predict IN.jsonl OUT.jsonl]...
 //!
+//!   cargo run --release --example train_ner -- --make-clusters assets/ner/clusters.txt
+//!       [--cluster-depth 12] [--cluster-min-count 3]
+//!
 //! `--predict` tags a file with the new model, as `byline ner` would, to
 //! measure it before it replaces the shipped one (score OUT with eval_ner.py).
+//! `--clusters T.txt` trains (and predicts) with another word-class table
+//! than the shipped `assets/ner/clusters.txt`; `--make-clusters` writes one
+//! from the unlabeled text (see `make_clusters`) and trains nothing.
 //!
 //! Reads every `*.jsonl` of `${BYLINE_SHARED:-../shared}/corpus/ner-train`
 //! (gold) and `ner-silver` (model-labelled news). Never reads `ner-dev`.

@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 
 use super::BlockKind;
-use crate::core::formats::strip_inline_markup;
 use crate::core::sanitize::sanitize_line;
 
 /// One unit of a dump, before classification.
@@ -140,7 +139,9 @@ fn is_image_only(raw: &str) -> bool {
     let t = raw.trim();
     // markdown image or linked image
     if has_image(t) {
-        return strip_inline_markup(t).trim().trim_matches(['*', '_', ' ', '[', ']']).is_empty();
+        let mut plain = String::with_capacity(t.len());
+        strip_markup(t, &mut plain);
+        return plain.trim().trim_matches(['*', '_', ' ', '[', ']']).is_empty();
     }
     // w3m alt text "[photo-name]" / lynx "[IMG]"
     if t.starts_with('[') && t.ends_with(']') && !t[1..t.len() - 1].contains(['[', ']']) {
@@ -342,6 +343,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::formats::strip_inline_markup;
 
     #[test]
     fn wrapped_paragraphs_are_joined() {

@@ -249,7 +249,42 @@ struct Chars {
     sentences: usize,
 }
 
-fn count_chars(t: &str) -> Chars {
+/// The Unicode properties [`count_chars`] asks of a character beyond
+/// Latin-1, remembered for the characters seen lately: a page in a script
+/// of its own (Chinese, Cyrillic) asks about the same few hundred
+/// characters again and again, and each question searches a table.
+struct CharProps {
+    /// Direct-mapped: a character, and its `ALPHABETIC | ...` bits.
+    slots: Box<[(char, u8); 1024]>,
+}
+
+const ALPHABETIC: u8 = 1;
+const NUMERIC: u8 = 2;
+const UPPERCASE: u8 = 4;
+const WHITESPACE: u8 = 8;
+
+impl CharProps {
+    fn new() -> Self {
+        // '\0' is ASCII, which is never looked up.
+        CharProps { slots: Box::new([('\0', 0); 1024]) }
+    }
+
+    /// The bits of `c`, which is not ASCII.
+    fn of(&mut self, c: char) -> u8 {
+        let k = c as usize;
+        let slot = &mut self.slots[(k ^ (k >> 10)) & 1023];
+        if slot.0 != c {
+            let bits = (c.is_alphabetic() as u8 * ALPHABETIC)
+                | (c.is_numeric() as u8 * NUMERIC)
+                | (c.is_uppercase() as u8 * UPPERCASE)
+                | (c.is_whitespace() as u8 * WHITESPACE);
+            *slot = (c, bits);
+        }
+        slot.1
+    }
+}
+
+fn count_chars(t: &str, props: &mut CharProps) -> Chars {
     let mut n = Chars::default();
     let b = t.as_bytes();
     for (i, c) in t.char_indices() {
@@ -291,16 +326,18 @@ fn count_chars(t: &str) -> Chars {
         if is_cjk(c) {
             n.cjk += 1;
         }
-        if c.is_alphanumeric() {
+        let bits = props.of(c);
+        // `char::is_alphanumeric` is alphabetic or numeric.
+        if bits & (ALPHABETIC | NUMERIC) != 0 {
             n.alnum += 1;
         }
-        if c.is_alphabetic() {
+        if bits & ALPHABETIC != 0 {
             n.letters += 1;
-            if c.is_uppercase() {
+            if bits & UPPERCASE != 0 {
                 n.upper += 1;
             }
         }
-        if c.is_whitespace() {
+        if bits & WHITESPACE != 0 {
             n.spaces += 1;
         }
         match c {
@@ -338,13 +375,14 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
     // Own features that go after the context ones (added later in NAMES).
     let mut extra: Vec<[f32; 2]> = Vec::with_capacity(n);
     let mut buf = String::new();
+    let mut props = CharProps::new();
     for (k, (u, h)) in units.iter().zip(hints).enumerate() {
         let t = u.text.as_str();
         let lower_t = lower[k].as_str();
         // Lower-cased words can be cut out of the lower-cased line when
         // lower-casing kept every byte in place.
         let aligned = t.is_ascii();
-        let c = count_chars(t);
+        let c = count_chars(t, &mut props);
         let mut nwords = 0usize;
         let mut stops = 0usize;
         let mut caps = 0usize;
@@ -631,11 +669,26 @@ mod tests {
     fn latin1_letters_are_counted_as_the_unicode_tables_count_them() {
         for c in '\u{80}'..='\u{ff}' {
             let t = format!("a{c}b");
-            let n = count_chars(&t);
+            let n = count_chars(&t, &mut CharProps::new());
             assert_eq!(n.alnum, 2 + c.is_alphanumeric() as usize, "{c:?}");
             assert_eq!(n.letters, 2 + c.is_alphabetic() as usize, "{c:?}");
             assert_eq!(n.upper, c.is_uppercase() as usize, "{c:?}");
             assert_eq!(n.spaces, c.is_whitespace() as usize, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn remembered_char_properties_are_the_unicode_ones() {
+        let mut props = CharProps::new();
+        // Twice over, so that every slot is both filled and found again.
+        for _ in 0..2 {
+            for c in ('\u{80}'..='\u{3ffff}').step_by(7) {
+                let b = props.of(c);
+                assert_eq!(b & (ALPHABETIC | NUMERIC) != 0, c.is_alphanumeric(), "{c:?}");
+                assert_eq!(b & ALPHABETIC != 0, c.is_alphabetic(), "{c:?}");
+                assert_eq!(b & UPPERCASE != 0, c.is_uppercase(), "{c:?}");
+                assert_eq!(b & WHITESPACE != 0, c.is_whitespace(), "{c:?}");
+            }
         }
     }
 

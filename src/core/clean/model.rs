@@ -63,44 +63,43 @@ struct Split {
     feature: u8,
 }
 
+/// Slots of a tree in [`Perfect`]: room for a perfect tree of depth
+/// [`PERFECT_MAX_DEPTH`].
+const SLOTS: usize = 1 << PERFECT_MAX_DEPTH;
+
 /// The ensemble with every tree padded to a perfect binary tree of its
 /// depth `d`: split `i` (0-based, heap order) sends `x` to `2i + 1` when
 /// `x[feature] <= threshold`, else to `2i + 2`, so the walk needs no child
 /// pointers; after `d` steps it stands on leaf `i - (2^d - 1)`. A leaf
 /// shallower than `d` becomes splits with both sides leading to copies of
-/// it. Tree `k` owns `2^d` slots from `trees[k].0` in both arrays, whose
-/// length is a power of two.
+/// it. Each tree has [`SLOTS`] of each, so that an index masked to a slot
+/// needs no bounds check.
 #[derive(Debug)]
 struct Perfect {
-    splits: Vec<Split>,
-    leaves: Vec<f32>,
-    /// Per tree: its first slot and its depth.
-    trees: Vec<(usize, u32)>,
+    splits: Vec<[Split; SLOTS]>,
+    leaves: Vec<[f32; SLOTS]>,
+    depths: Vec<u32>,
 }
 
-/// Trees up to this depth are laid out as perfect trees (at most `2^d`
-/// slots each); a model with a deeper tree keeps the pointer walk.
-const PERFECT_MAX_DEPTH: u32 = 10;
+/// Trees up to this depth are laid out as perfect trees; a model with a
+/// deeper tree keeps the pointer walk. (The line model is trained with
+/// depth <= 8.)
+const PERFECT_MAX_DEPTH: u32 = 8;
 
 impl Perfect {
     fn new(trees: &[Tree], depths: &[u32]) -> Option<Perfect> {
         if depths.iter().any(|&d| d > PERFECT_MAX_DEPTH) || trees.iter().flat_map(|t| &t.f).any(|&f| usize::from(f) >= MAX_FEATURES) {
             return None;
         }
-        let mut p = Perfect { splits: Vec::new(), leaves: Vec::new(), trees: Vec::new() };
+        let mut p = Perfect { splits: Vec::new(), leaves: Vec::new(), depths: depths.to_vec() };
         for (t, &d) in trees.iter().zip(depths) {
-            let size = 1usize << d;
-            let at = p.splits.len();
-            p.splits.resize(at + size, Split { threshold: f32::INFINITY, feature: 0 });
-            p.leaves.resize(at + size, 0.0);
+            let mut splits = [Split { threshold: f32::INFINITY, feature: 0 }; SLOTS];
+            let mut leaves = [0.0; SLOTS];
             let root = if t.f.is_empty() { -1 } else { 0 };
-            fill(t, root, 0, 0, d, &mut p.splits[at..], &mut p.leaves[at..]);
-            p.trees.push((at, d));
+            fill(t, root, 0, 0, d, &mut splits, &mut leaves);
+            p.splits.push(splits);
+            p.leaves.push(leaves);
         }
-        // A power of two of slots, so that a masked index needs no bounds check.
-        let size = p.splits.len().next_power_of_two();
-        p.splits.resize(size, Split { threshold: f32::INFINITY, feature: 0 });
-        p.leaves.resize(size, 0.0);
         Some(p)
     }
 }
@@ -270,24 +269,19 @@ fn predict_perfect(p: &Perfect, rows: &[f32], width: usize, which: &[usize], out
             }
         }
         let mut raw = [0.0f32; LANES];
-        let mask = p.splits.len() - 1;
-        let (splits, leaves) = (&p.splits[..=mask], &p.leaves[..=mask]);
-        for &(at, d) in &p.trees {
-            // Slot `at + j` of the tree's split `j`; its children `j * 2 + 1
-            // + right` are at `(at + j) * 2 + 1 - at + right`.
-            let step = 1usize.wrapping_sub(at);
-            let mut i = [at; LANES];
+        for ((splits, leaves), &d) in p.splits.iter().zip(&p.leaves).zip(&p.depths) {
+            let mut i = [0usize; LANES];
             for _ in 0..d {
                 for (l, i) in i.iter_mut().enumerate() {
-                    let s = splits[*i & mask];
+                    let s = splits[*i & (SLOTS - 1)];
                     let x = xs[usize::from(s.feature) * LANES + l];
-                    *i = (*i * 2).wrapping_add(step) + usize::from(!(x <= s.threshold));
+                    *i = 2 * *i + 1 + usize::from(!(x <= s.threshold));
                 }
             }
-            // After `d` steps, `i` is `at + 2^d - 1 + leaf`.
-            let first = at + (1 << d) - 1;
+            // After `d` steps, `i` is `2^d - 1 + leaf`.
+            let first = (1 << d) - 1;
             for (r, i) in raw.iter_mut().zip(i) {
-                *r += leaves[(i - first + at) & mask];
+                *r += leaves[(i - first) & (SLOTS - 1)];
             }
         }
         for (o, r) in out.iter_mut().zip(raw) {

@@ -111,7 +111,9 @@ fn markdown_links(s: &str) -> (usize, usize) {
     let mut chars = 0;
     let mut links = 0;
     let mut rest = s;
-    while let Some(close) = rest.find("](") {
+    // `rest.find("](")`, without setting up a substring searcher per line.
+    let close_paren = |r: &str| memchr::memchr_iter(b']', r.as_bytes()).find(|&i| r.as_bytes().get(i + 1) == Some(&b'('));
+    while let Some(close) = close_paren(rest) {
         let head = &rest[..close];
         if let Some(open) = head.rfind('[') {
             let inner = &head[open + 1..];
@@ -377,6 +379,13 @@ mod tests {
             strip_markup(s, &mut out);
             assert_eq!(out, strip_inline_markup(s), "{s}");
         }
+    }
+
+    #[test]
+    fn markdown_links_are_counted() {
+        assert_eq!(markdown_links("a [b c](x) d ]] ( [e](y) [f]]( z"), (5, 3));
+        assert_eq!(markdown_links("no links ] ( here"), (0, 0));
+        assert_eq!(markdown_links("[caf\u{e9}](u)](v)"), (4, 1));
     }
 
     #[test]

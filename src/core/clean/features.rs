@@ -207,7 +207,7 @@ fn is_stamp(t: &str, dateline: bool) -> bool {
     }
     let b = t.as_bytes();
     let clock = b.windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
-    clock || t.contains(" ago")
+    clock || memchr::memmem::find(t.as_bytes(), b" ago").is_some()
 }
 
 fn lw(x: f32) -> f32 {
@@ -364,6 +364,8 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
     let n = units.len();
     let stop = stopwords();
     let title_lower = title.to_lowercase();
+    // `str::contains` of the title, with the searcher built once.
+    let title_finder = memchr::memmem::Finder::new(title_lower.as_bytes());
     let mut title_words: Vec<String> =
         title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     title_words.sort_unstable();
@@ -420,7 +422,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         let link_share = if alnum > 0 { (u.link_chars as f32 / alnum as f32).min(1.0) } else { 0.0 };
         let prose = nw >= 10.0 && c.sentences >= 1 && link_share < 0.5;
         let stamp = is_stamp(t, h.dateline);
-        let has_title = title_lower.len() >= 12 && t.len() > title_lower.len() + 10 && lower_t.contains(&title_lower);
+        let has_title = title_lower.len() >= 12 && t.len() > title_lower.len() + 10 && title_finder.find(lower_t.as_bytes()).is_some();
         base.push(Base {
             stamp,
             cue: is_cue(lower_t, nw),

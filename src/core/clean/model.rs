@@ -275,7 +275,8 @@ fn predict_perfect(p: &Perfect, rows: &[f32], width: usize, which: &[usize], out
                 for (l, i) in i.iter_mut().enumerate() {
                     let s = splits[*i & (SLOTS - 1)];
                     let x = xs[usize::from(s.feature) * LANES + l];
-                    *i = 2 * *i + 1 + usize::from(!(x <= s.threshold));
+                    // Left (`2i + 1`) when `x <= threshold`, else (NaN too) right.
+                    *i = 2 * *i + 2 - usize::from(x <= s.threshold);
                 }
             }
             // After `d` steps, `i` is `2^d - 1 + leaf`.

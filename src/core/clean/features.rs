@@ -230,6 +230,30 @@ fn is_punctuation(c: char) -> bool {
     matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205e}')
 }
 
+/// Is `c` trimmed from the ends of a word ([`word_core`])?
+fn edge_char(c: char) -> bool {
+    if c.is_ascii() {
+        !c.is_ascii_alphanumeric()
+    } else {
+        is_punctuation(c) || !c.is_alphanumeric()
+    }
+}
+
+/// A word without the punctuation at its ends: `w.trim_matches(edge_char)`,
+/// trimming ASCII bytes first (most words end in ASCII) and decoding
+/// characters only when an end is not ASCII.
+fn word_core(w: &str) -> &str {
+    let b = w.as_bytes();
+    let start = b.iter().position(|c| !(c.is_ascii() && !c.is_ascii_alphanumeric())).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !(c.is_ascii() && !c.is_ascii_alphanumeric())).map_or(start, |e| e + 1);
+    // Both cuts are next to ASCII bytes, so on character boundaries.
+    let rest = &w[start..end.max(start)];
+    match (rest.as_bytes().first(), rest.as_bytes().last()) {
+        (Some(f), Some(l)) if !f.is_ascii() || !l.is_ascii() => rest.trim_matches(edge_char),
+        _ => rest,
+    }
+}
+
 /// Counts of one unit's characters.
 #[derive(Default)]
 struct Chars {
@@ -391,8 +415,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         let mut overlap = 0usize;
         for w in t.split_whitespace() {
             nwords += 1;
-            let core =
-                w.trim_matches(|c: char| if c.is_ascii() { !c.is_ascii_alphanumeric() } else { is_punctuation(c) || !c.is_alphanumeric() });
+            let core = word_core(w);
             // Lower-case only what a lookup needs: stop words are short.
             let lower: &str = if aligned {
                 let at = core.as_ptr() as usize - t.as_ptr() as usize;
@@ -691,6 +714,30 @@ mod tests {
                 assert_eq!(b & UPPERCASE != 0, c.is_uppercase(), "{c:?}");
                 assert_eq!(b & WHITESPACE != 0, c.is_whitespace(), "{c:?}");
             }
+        }
+    }
+
+    #[test]
+    fn word_cores_are_trimmed_as_trim_matches_trims() {
+        for w in [
+            "word",
+            "\"word,\"",
+            "(a)",
+            "...",
+            "",
+            "\u{201c}Caf\u{e9}\u{201d}",
+            "\u{e9}t\u{e9}!",
+            "x\u{2014}",
+            "\u{2014}",
+            "--\u{a9}2024.",
+            "\u{5148}\u{65e5}\u{3002}",
+            "a\u{300}",
+            "\u{300}a",
+            "1,000.",
+            "\u{ff01}\u{ff01}",
+            "!\u{e9}!",
+        ] {
+            assert_eq!(word_core(w), w.trim_matches(edge_char), "{w:?}");
         }
     }
 

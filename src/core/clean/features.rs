@@ -244,8 +244,10 @@ fn edge_char(c: char) -> bool {
 /// characters only when an end is not ASCII.
 fn word_core(w: &str) -> &str {
     let b = w.as_bytes();
-    let start = b.iter().position(|c| !(c.is_ascii() && !c.is_ascii_alphanumeric())).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !(c.is_ascii() && !c.is_ascii_alphanumeric())).map_or(start, |e| e + 1);
+    // The first and last bytes that are no ASCII punctuation or space.
+    let kept = |c: &u8| !c.is_ascii() || c.is_ascii_alphanumeric();
+    let start = b.iter().position(kept).unwrap_or(b.len());
+    let end = b.iter().rposition(kept).map_or(start, |e| e + 1);
     // Both cuts are next to ASCII bytes, so on character boundaries.
     let rest = &w[start..end.max(start)];
     match (rest.as_bytes().first(), rest.as_bytes().last()) {

@@ -207,7 +207,7 @@ fn is_stamp(t: &str, dateline: bool) -> bool {
     }
     let b = t.as_bytes();
     let clock = b.windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
-    clock || t.contains(" ago")
+    clock || memchr::memmem::find(t.as_bytes(), b" ago").is_some()
 }
 
 fn lw(x: f32) -> f32 {
@@ -230,6 +230,32 @@ fn is_punctuation(c: char) -> bool {
     matches!(c, '\u{2010}'..='\u{2027}' | '\u{2030}'..='\u{205e}')
 }
 
+/// Is `c` trimmed from the ends of a word ([`word_core`])?
+fn edge_char(c: char) -> bool {
+    if c.is_ascii() {
+        !c.is_ascii_alphanumeric()
+    } else {
+        is_punctuation(c) || !c.is_alphanumeric()
+    }
+}
+
+/// A word without the punctuation at its ends: `w.trim_matches(edge_char)`,
+/// trimming ASCII bytes first (most words end in ASCII) and decoding
+/// characters only when an end is not ASCII.
+fn word_core(w: &str) -> &str {
+    let b = w.as_bytes();
+    // The first and last bytes that are no ASCII punctuation or space.
+    let kept = |c: &u8| !c.is_ascii() || c.is_ascii_alphanumeric();
+    let start = b.iter().position(kept).unwrap_or(b.len());
+    let end = b.iter().rposition(kept).map_or(start, |e| e + 1);
+    // Both cuts are next to ASCII bytes, so on character boundaries.
+    let rest = &w[start..end.max(start)];
+    match (rest.as_bytes().first(), rest.as_bytes().last()) {
+        (Some(f), Some(l)) if !f.is_ascii() || !l.is_ascii() => rest.trim_matches(edge_char),
+        _ => rest,
+    }
+}
+
 /// Counts of one unit's characters.
 #[derive(Default)]
 struct Chars {
@@ -249,7 +275,42 @@ struct Chars {
     sentences: usize,
 }
 
-fn count_chars(t: &str) -> Chars {
+/// The Unicode properties [`count_chars`] asks of a character beyond
+/// Latin-1, remembered for the characters seen lately: a page in a script
+/// of its own (Chinese, Cyrillic) asks about the same few hundred
+/// characters again and again, and each question searches a table.
+struct CharProps {
+    /// Direct-mapped: a character, and its `ALPHABETIC | ...` bits.
+    slots: Box<[(char, u8); 1024]>,
+}
+
+const ALPHABETIC: u8 = 1;
+const NUMERIC: u8 = 2;
+const UPPERCASE: u8 = 4;
+const WHITESPACE: u8 = 8;
+
+impl CharProps {
+    fn new() -> Self {
+        // '\0' is ASCII, which is never looked up.
+        CharProps { slots: Box::new([('\0', 0); 1024]) }
+    }
+
+    /// The bits of `c`, which is not ASCII.
+    fn of(&mut self, c: char) -> u8 {
+        let k = c as usize;
+        let slot = &mut self.slots[(k ^ (k >> 10)) & 1023];
+        if slot.0 != c {
+            let bits = (c.is_alphabetic() as u8 * ALPHABETIC)
+                | (c.is_numeric() as u8 * NUMERIC)
+                | (c.is_uppercase() as u8 * UPPERCASE)
+                | (c.is_whitespace() as u8 * WHITESPACE);
+            *slot = (c, bits);
+        }
+        slot.1
+    }
+}
+
+fn count_chars(t: &str, props: &mut CharProps) -> Chars {
     let mut n = Chars::default();
     let b = t.as_bytes();
     for (i, c) in t.char_indices() {
@@ -291,16 +352,18 @@ fn count_chars(t: &str) -> Chars {
         if is_cjk(c) {
             n.cjk += 1;
         }
-        if c.is_alphanumeric() {
+        let bits = props.of(c);
+        // `char::is_alphanumeric` is alphabetic or numeric.
+        if bits & (ALPHABETIC | NUMERIC) != 0 {
             n.alnum += 1;
         }
-        if c.is_alphabetic() {
+        if bits & ALPHABETIC != 0 {
             n.letters += 1;
-            if c.is_uppercase() {
+            if bits & UPPERCASE != 0 {
                 n.upper += 1;
             }
         }
-        if c.is_whitespace() {
+        if bits & WHITESPACE != 0 {
             n.spaces += 1;
         }
         match c {
@@ -327,6 +390,8 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
     let n = units.len();
     let stop = stopwords();
     let title_lower = title.to_lowercase();
+    // `str::contains` of the title, with the searcher built once.
+    let title_finder = memchr::memmem::Finder::new(title_lower.as_bytes());
     let mut title_words: Vec<String> =
         title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     title_words.sort_unstable();
@@ -338,21 +403,21 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
     // Own features that go after the context ones (added later in NAMES).
     let mut extra: Vec<[f32; 2]> = Vec::with_capacity(n);
     let mut buf = String::new();
+    let mut props = CharProps::new();
     for (k, (u, h)) in units.iter().zip(hints).enumerate() {
         let t = u.text.as_str();
         let lower_t = lower[k].as_str();
         // Lower-cased words can be cut out of the lower-cased line when
         // lower-casing kept every byte in place.
         let aligned = t.is_ascii();
-        let c = count_chars(t);
+        let c = count_chars(t, &mut props);
         let mut nwords = 0usize;
         let mut stops = 0usize;
         let mut caps = 0usize;
         let mut overlap = 0usize;
         for w in t.split_whitespace() {
             nwords += 1;
-            let core =
-                w.trim_matches(|c: char| if c.is_ascii() { !c.is_ascii_alphanumeric() } else { is_punctuation(c) || !c.is_alphanumeric() });
+            let core = word_core(w);
             // Lower-case only what a lookup needs: stop words are short.
             let lower: &str = if aligned {
                 let at = core.as_ptr() as usize - t.as_ptr() as usize;
@@ -382,7 +447,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         let link_share = if alnum > 0 { (u.link_chars as f32 / alnum as f32).min(1.0) } else { 0.0 };
         let prose = nw >= 10.0 && c.sentences >= 1 && link_share < 0.5;
         let stamp = is_stamp(t, h.dateline);
-        let has_title = title_lower.len() >= 12 && t.len() > title_lower.len() + 10 && lower_t.contains(&title_lower);
+        let has_title = title_lower.len() >= 12 && t.len() > title_lower.len() + 10 && title_finder.find(lower_t.as_bytes()).is_some();
         base.push(Base {
             stamp,
             cue: is_cue(lower_t, nw),
@@ -631,11 +696,50 @@ mod tests {
     fn latin1_letters_are_counted_as_the_unicode_tables_count_them() {
         for c in '\u{80}'..='\u{ff}' {
             let t = format!("a{c}b");
-            let n = count_chars(&t);
+            let n = count_chars(&t, &mut CharProps::new());
             assert_eq!(n.alnum, 2 + c.is_alphanumeric() as usize, "{c:?}");
             assert_eq!(n.letters, 2 + c.is_alphabetic() as usize, "{c:?}");
             assert_eq!(n.upper, c.is_uppercase() as usize, "{c:?}");
             assert_eq!(n.spaces, c.is_whitespace() as usize, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn remembered_char_properties_are_the_unicode_ones() {
+        let mut props = CharProps::new();
+        // Twice over, so that every slot is both filled and found again.
+        for _ in 0..2 {
+            for c in ('\u{80}'..='\u{3ffff}').step_by(7) {
+                let b = props.of(c);
+                assert_eq!(b & (ALPHABETIC | NUMERIC) != 0, c.is_alphanumeric(), "{c:?}");
+                assert_eq!(b & ALPHABETIC != 0, c.is_alphabetic(), "{c:?}");
+                assert_eq!(b & UPPERCASE != 0, c.is_uppercase(), "{c:?}");
+                assert_eq!(b & WHITESPACE != 0, c.is_whitespace(), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn word_cores_are_trimmed_as_trim_matches_trims() {
+        for w in [
+            "word",
+            "\"word,\"",
+            "(a)",
+            "...",
+            "",
+            "\u{201c}Caf\u{e9}\u{201d}",
+            "\u{e9}t\u{e9}!",
+            "x\u{2014}",
+            "\u{2014}",
+            "--\u{a9}2024.",
+            "\u{5148}\u{65e5}\u{3002}",
+            "a\u{300}",
+            "\u{300}a",
+            "1,000.",
+            "\u{ff01}\u{ff01}",
+            "!\u{e9}!",
+        ] {
+            assert_eq!(word_core(w), w.trim_matches(edge_char), "{w:?}");
         }
     }
 

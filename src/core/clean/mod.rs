@@ -212,21 +212,29 @@ fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
 
 /// Why the model judged a unit not to be article text, in words.
 fn model_detail(row: &[f32], p: f64) -> String {
-    let get = |name: &str| features::NAMES.iter().position(|n| *n == name).map(|i| row[i]).unwrap_or(0.0);
+    /// Where the features it reads are in a row (looked up once).
+    static AT: std::sync::OnceLock<[Option<usize>; 7]> = std::sync::OnceLock::new();
+    let at = AT.get_or_init(|| {
+        ["link_share", "link_rate", "log_words", "list", "in_main_run", "before_main", "win_link_share"]
+            .map(|name| features::NAMES.iter().position(|n| *n == name))
+    });
+    let get = |i: usize| at[i].map(|i| row[i]).unwrap_or(0.0);
+    let (link_share, link_rate, log_words, list, in_main_run, before_main, win_link_share) =
+        (get(0), get(1), get(2), get(3), get(4), get(5), get(6));
     let mut why = Vec::new();
-    if get("link_share") > 0.5 || get("link_rate") > 0.3 {
+    if link_share > 0.5 || link_rate > 0.3 {
         why.push("mostly links");
     }
-    if get("log_words") < 2.0 {
+    if log_words < 2.0 {
         why.push("short");
     }
-    if get("list") > 0.0 {
+    if list > 0.0 {
         why.push("a list item");
     }
-    if get("in_main_run") == 0.0 {
-        why.push(if get("before_main") > 0.0 { "before the main text" } else { "after the main text" });
+    if in_main_run == 0.0 {
+        why.push(if before_main > 0.0 { "before the main text" } else { "after the main text" });
     }
-    if get("win_link_share") > 0.4 {
+    if win_link_share > 0.4 {
         why.push("among links");
     }
     format!("article score {p:.2}{}{}", if why.is_empty() { "" } else { ": " }, why.join(", "))

@@ -54,6 +54,78 @@ fn down(t: f64) -> f32 {
     }
 }
 
+/// One split of a tree laid out as a perfect binary tree (see [`Perfect`]).
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    threshold: f32,
+    /// A byte, so that `feature * LANES + lane` is within the lanes'
+    /// features whatever it is (no bounds check).
+    feature: u8,
+}
+
+/// Slots of a tree in [`Perfect`]: room for a perfect tree of depth
+/// [`PERFECT_MAX_DEPTH`].
+const SLOTS: usize = 1 << PERFECT_MAX_DEPTH;
+
+/// The ensemble with every tree padded to a perfect binary tree of its
+/// depth `d`: split `i` (0-based, heap order) sends `x` to `2i + 1` when
+/// `x[feature] <= threshold`, else to `2i + 2`, so the walk needs no child
+/// pointers; after `d` steps it stands on leaf `i - (2^d - 1)`. A leaf
+/// shallower than `d` becomes splits with both sides leading to copies of
+/// it. Each tree has [`SLOTS`] of each, so that an index masked to a slot
+/// needs no bounds check.
+#[derive(Debug)]
+struct Perfect {
+    splits: Vec<[Split; SLOTS]>,
+    leaves: Vec<[f32; SLOTS]>,
+    depths: Vec<u32>,
+}
+
+/// Trees up to this depth are laid out as perfect trees; a model with a
+/// deeper tree keeps the pointer walk. (The line model is trained with
+/// depth <= 8.)
+const PERFECT_MAX_DEPTH: u32 = 8;
+
+impl Perfect {
+    fn new(trees: &[Tree], depths: &[u32]) -> Option<Perfect> {
+        if depths.iter().any(|&d| d > PERFECT_MAX_DEPTH) || trees.iter().flat_map(|t| &t.f).any(|&f| usize::from(f) >= MAX_FEATURES) {
+            return None;
+        }
+        let mut p = Perfect { splits: Vec::new(), leaves: Vec::new(), depths: depths.to_vec() };
+        for (t, &d) in trees.iter().zip(depths) {
+            let mut splits = [Split { threshold: f32::INFINITY, feature: 0 }; SLOTS];
+            let mut leaves = [0.0; SLOTS];
+            let root = if t.f.is_empty() { -1 } else { 0 };
+            fill(t, root, 0, 0, d, &mut splits, &mut leaves);
+            p.splits.push(splits);
+            p.leaves.push(leaves);
+        }
+        Some(p)
+    }
+}
+
+/// Lays out the subtree of `node` (a child code of [`Tree`]: internal when
+/// non-negative) at heap position `pos`, on `level` of a tree of depth `d`.
+fn fill(t: &Tree, node: i32, pos: usize, level: u32, d: u32, splits: &mut [Split], leaves: &mut [f32]) {
+    let size = 1usize << d;
+    if level == d {
+        assert!(node < 0, "a tree is deeper than its depth");
+        leaves[pos + 1 - size] = t.v[(-node - 1) as usize] as f32;
+        return;
+    }
+    let (l, r) = if node < 0 {
+        // A shallow leaf: both sides lead to it whatever `x` is.
+        splits[pos] = Split { threshold: f32::INFINITY, feature: 0 };
+        (node, node)
+    } else {
+        let i = node as usize;
+        splits[pos] = Split { threshold: down(t.t[i]), feature: t.f[i] as u8 };
+        (t.l[i], t.r[i])
+    };
+    fill(t, l, 2 * pos + 1, level + 1, d, splits, leaves);
+    fill(t, r, 2 * pos + 2, level + 1, d, splits, leaves);
+}
+
 /// How many units walk a tree together: independent walks overlap in the
 /// processor, where one walk waits on each node it loads.
 const LANES: usize = 8;
@@ -76,13 +148,15 @@ pub(crate) struct Model {
     roots: Vec<(u32, u32)>,
     /// Features a row must have.
     width: usize,
+    /// The same trees as perfect trees, when none is too deep.
+    perfect: Option<Perfect>,
 }
 
 impl Model {
     fn from_file(m: ModelFile) -> Model {
         let mut nodes = Vec::new();
         let mut values = Vec::new();
-        let mut roots = Vec::new();
+        let mut roots: Vec<(u32, u32)> = Vec::new();
         for t in &m.trees {
             // Internal nodes first, then the leaves.
             let n0 = nodes.len();
@@ -121,7 +195,9 @@ impl Model {
         values.resize(size, 0.0);
         let width = m.trees.iter().flat_map(|t| t.f.iter()).map(|&f| f as usize + 1).max().unwrap_or(0);
         assert!(width <= MAX_FEATURES, "the model uses more features than inference allows");
-        Model { threshold: m.threshold, html_threshold: m.html_threshold, nodes, values, roots, width }
+        let depths: Vec<u32> = roots.iter().map(|r| r.1).collect();
+        let perfect = Perfect::new(&m.trees, &depths);
+        Model { threshold: m.threshold, html_threshold: m.html_threshold, nodes, values, roots, width, perfect }
     }
 
     /// The probability that a unit with features `x` is article text (one
@@ -136,6 +212,15 @@ impl Model {
     /// features, one after the other), into `out`.
     pub fn predict_rows(&self, rows: &[f32], width: usize, which: &[usize], out: &mut [f64]) {
         assert!(width >= self.width && width <= MAX_FEATURES && out.len() == which.len());
+        match &self.perfect {
+            Some(p) => predict_perfect(p, rows, width, which, out),
+            None => self.predict_pointers(rows, width, which, out),
+        }
+    }
+
+    /// [`Model::predict_rows`] down the node pointers, [`LANES`] rows at a
+    /// time through every tree (any depth).
+    fn predict_pointers(&self, rows: &[f32], width: usize, which: &[usize], out: &mut [f64]) {
         // The lanes' features, feature by feature: `xs[f * LANES + l]`.
         let mut xs = [0.0f32; MAX_FEATURES * LANES];
         for (chunk, out) in which.chunks(LANES).zip(out.chunks_mut(LANES)) {
@@ -165,6 +250,43 @@ impl Model {
             for (o, r) in out.iter_mut().zip(raw) {
                 *o = 1.0 / (1.0 + (-f64::from(r)).exp());
             }
+        }
+    }
+}
+
+/// [`Model::predict_rows`] on perfect trees, [`LANES`] rows at a time
+/// through every tree. Every row adds its trees' leaves in tree order, as
+/// the pointer walk does, so its f32 sum has the same bits.
+fn predict_perfect(p: &Perfect, rows: &[f32], width: usize, which: &[usize], out: &mut [f64]) {
+    // The lanes' features, feature by feature: `xs[f * LANES + l]`.
+    let mut xs = [0.0f32; MAX_FEATURES * LANES];
+    for (chunk, out) in which.chunks(LANES).zip(out.chunks_mut(LANES)) {
+        // A short last chunk repeats its first row in the spare lanes.
+        for l in 0..LANES {
+            let i = chunk[if l < chunk.len() { l } else { 0 }];
+            for (f, &v) in rows[i * width..(i + 1) * width].iter().enumerate() {
+                xs[f * LANES + l] = v;
+            }
+        }
+        let mut raw = [0.0f32; LANES];
+        for ((splits, leaves), &d) in p.splits.iter().zip(&p.leaves).zip(&p.depths) {
+            let mut i = [0usize; LANES];
+            for _ in 0..d {
+                for (l, i) in i.iter_mut().enumerate() {
+                    let s = splits[*i & (SLOTS - 1)];
+                    let x = xs[usize::from(s.feature) * LANES + l];
+                    // Left (`2i + 1`) when `x <= threshold`, else (NaN too) right.
+                    *i = 2 * *i + 2 - usize::from(x <= s.threshold);
+                }
+            }
+            // After `d` steps, `i` is `2^d - 1 + leaf`.
+            let first = (1 << d) - 1;
+            for (r, i) in raw.iter_mut().zip(i) {
+                *r += leaves[(i - first) & (SLOTS - 1)];
+            }
+        }
+        for (o, r) in out.iter_mut().zip(raw) {
+            *o = 1.0 / (1.0 + (-f64::from(r)).exp());
         }
     }
 }
@@ -219,5 +341,50 @@ mod tests {
                                                                       // A threshold between two f32 values decides as f64 would.
         let t = 0.1f64;
         assert_eq!(0.1f32 <= down(t), f64::from(0.1f32) <= t);
+    }
+
+    #[test]
+    fn perfect_trees_score_as_the_pointer_walk_to_the_bit() {
+        let m = model();
+        assert!(m.perfect.is_some());
+        // Rows of values at, around and between the model's thresholds.
+        let mut cuts: Vec<f32> = m.nodes.iter().map(|n| n.threshold).filter(|t| t.is_finite()).collect();
+        cuts.extend([0.0, -1.0, 1.0, f32::NAN]);
+        let w = NAMES.len();
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rows = vec![0.0f32; 37 * w];
+        for x in &mut rows {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let c = cuts[(seed % cuts.len() as u64) as usize];
+            *x = match (seed >> 40) % 3 {
+                0 => c,
+                1 => c.next_up(),
+                _ => c.next_down(),
+            };
+        }
+        let which: Vec<usize> = (0..37).rev().collect();
+        let (mut a, mut b) = (vec![0.0; 37], vec![0.0; 37]);
+        m.predict_rows(&rows, w, &which, &mut a);
+        m.predict_pointers(&rows, w, &which, &mut b);
+        assert_eq!(a.iter().map(|p| p.to_bits()).collect::<Vec<_>>(), b.iter().map(|p| p.to_bits()).collect::<Vec<_>>());
+        // Trees of any shape, a lone leaf among them.
+        let tree = |t: f64, lo: f64, hi: f64| Tree { f: vec![0], t: vec![t], l: vec![-1], r: vec![-2], v: vec![lo, hi] };
+        let deep = Tree { f: vec![0, 1, 0], t: vec![0.5, 0.2, 0.9], l: vec![-1, -2, 1], r: vec![2, -3, -4], v: vec![0.1, 0.2, 0.3, 0.4] };
+        let leaf = Tree { f: vec![], t: vec![], l: vec![], r: vec![], v: vec![0.7] };
+        let file = ModelFile {
+            features: vec!["x".into(), "y".into()],
+            threshold: 0.5,
+            html_threshold: 0.5,
+            trees: vec![tree(0.5, -1.0, 2.0), deep, leaf],
+        };
+        let m = Model::from_file(file);
+        let rows: Vec<f32> = [0.0, 0.2, 0.21, 0.5, 0.51, 0.9, 0.91, 2.0, f32::NAN].iter().flat_map(|&x| [x, 0.3 - x]).collect();
+        let which: Vec<usize> = (0..9).collect();
+        let (mut a, mut b) = (vec![0.0; 9], vec![0.0; 9]);
+        m.predict_rows(&rows, 2, &which, &mut a);
+        m.predict_pointers(&rows, 2, &which, &mut b);
+        assert_eq!(a, b);
     }
 }

@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 
 use super::BlockKind;
-use crate::core::formats::strip_inline_markup;
 use crate::core::sanitize::sanitize_line;
 
 /// One unit of a dump, before classification.
@@ -112,7 +111,9 @@ fn markdown_links(s: &str) -> (usize, usize) {
     let mut chars = 0;
     let mut links = 0;
     let mut rest = s;
-    while let Some(close) = rest.find("](") {
+    // `rest.find("](")`, without setting up a substring searcher per line.
+    let close_paren = |r: &str| memchr::memchr_iter(b']', r.as_bytes()).find(|&i| r.as_bytes().get(i + 1) == Some(&b'('));
+    while let Some(close) = close_paren(rest) {
         let head = &rest[..close];
         if let Some(open) = head.rfind('[') {
             let inner = &head[open + 1..];
@@ -140,7 +141,9 @@ fn is_image_only(raw: &str) -> bool {
     let t = raw.trim();
     // markdown image or linked image
     if has_image(t) {
-        return strip_inline_markup(t).trim().trim_matches(['*', '_', ' ', '[', ']']).is_empty();
+        let mut plain = String::with_capacity(t.len());
+        strip_markup(t, &mut plain);
+        return plain.trim().trim_matches(['*', '_', ' ', '[', ']']).is_empty();
     }
     // w3m alt text "[photo-name]" / lynx "[IMG]"
     if t.starts_with('[') && t.ends_with(']') && !t[1..t.len() - 1].contains(['[', ']']) {
@@ -342,6 +345,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::formats::strip_inline_markup;
 
     #[test]
     fn wrapped_paragraphs_are_joined() {
@@ -375,6 +379,13 @@ mod tests {
             strip_markup(s, &mut out);
             assert_eq!(out, strip_inline_markup(s), "{s}");
         }
+    }
+
+    #[test]
+    fn markdown_links_are_counted() {
+        assert_eq!(markdown_links("a [b c](x) d ]] ( [e](y) [f]]( z"), (5, 3));
+        assert_eq!(markdown_links("no links ] ( here"), (0, 0));
+        assert_eq!(markdown_links("[caf\u{e9}](u)](v)"), (4, 1));
     }
 
     #[test]

@@ -82,8 +82,14 @@ fn sigkill_during_saves_never_tears_or_loses_the_state() {
     let mut grew = 0;
     for _ in 0..trials {
         let mut child = spawn_saver(&path, "a", None);
+        // Wait for the child's first save (a process starts slowly on a
+        // loaded machine), then kill it at a random point of later saves.
+        let started = std::time::Instant::now();
+        while contiguous(&path, "a") == before && started.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_micros(500));
+        }
         seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-        std::thread::sleep(Duration::from_micros(2_000 + (seed >> 33) % 25_000));
+        std::thread::sleep(Duration::from_micros((seed >> 33) % 5_000));
         child.kill().unwrap(); // SIGKILL on unix
         child.wait().unwrap();
         let now = contiguous(&path, "a");

@@ -81,18 +81,6 @@ pub(crate) const NAMES: &[&str] = &[
     "win_heading_share",
     "card",
     "win_card_share",
-    "italic",
-    "prev_image",
-    "next_image",
-    "caption_shape",
-    "bio",
-    "win_bio_share",
-    "runs_after",
-    "prose_after_share",
-    "win_link_rate",
-    "inline_image",
-    "win_inline_image_share",
-    "thread_started",
 ];
 
 /// A word of at most 8 bytes as a number (its bytes, little-endian).
@@ -158,31 +146,6 @@ fn thread_cues() -> &'static AhoCorasick {
 /// "votes", "2 days ago") in a line of at most 8 words.
 fn is_cue(lower: &str, words: f32) -> bool {
     words <= 8.0 && thread_cues().is_match(lower)
-}
-
-/// The author-bio and about-the-company cues of `assets/clean-bio.txt`.
-fn bio_cues() -> &'static AhoCorasick {
-    static C: OnceLock<AhoCorasick> = OnceLock::new();
-    C.get_or_init(|| {
-        let cues = include_str!("../../../assets/clean-bio.txt").lines().map(str::trim_end).filter(|l| !l.is_empty() && !l.starts_with('#'));
-        AhoCorasick::new(cues).expect("bio cues build a matcher")
-    })
-}
-
-/// The comment-thread headers of `assets/clean-thread-start.txt`.
-fn thread_starts() -> &'static AhoCorasick {
-    static C: OnceLock<AhoCorasick> = OnceLock::new();
-    C.get_or_init(|| {
-        let cues =
-            include_str!("../../../assets/clean-thread-start.txt").lines().map(str::trim_end).filter(|l| !l.is_empty() && !l.starts_with('#'));
-        AhoCorasick::new(cues).expect("thread headers build a matcher")
-    })
-}
-
-/// An image named inside a text unit (lynx and w3m write an image's file
-/// name or alt text in brackets before a teaser card's text).
-fn has_inline_image(lower: &str) -> bool {
-    [".jpg", ".jpeg", ".png", ".gif", ".webp", "[img", "[image"].iter().any(|e| lower.contains(e))
 }
 
 /// Bytes of a long unit's start that stand for it when looking for a
@@ -357,11 +320,6 @@ const OWN: usize = 26;
 /// The features added last (repeats in the page, comment threads, teaser
 /// cards), after the first context ones.
 const NEW: usize = 10;
-/// The features after those (captions, author bios, the article's end,
-/// link references), written by [`tail`].
-const TAIL: usize = 12;
-/// Where the tail starts in a row.
-const CORE: usize = WIDTH - TAIL;
 
 /// Computes the feature matrix, one row of [`WIDTH`] per unit, row after
 /// row. `lower` holds each unit's text lower-cased.
@@ -590,7 +548,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             }
             None => (0.0, 0.0, 0.0, n as f32),
         };
-        rows[k * WIDTH + OWN..k * WIDTH + CORE - NEW].copy_from_slice(&[
+        rows[k * WIDTH + OWN..(k + 1) * WIDTH - NEW].copy_from_slice(&[
             if n > 1 { k as f32 / (n - 1) as f32 } else { 0.0 },
             cum_chars / total_alnum,
             lw(run_words),
@@ -629,7 +587,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         let l = lower[k].as_str();
         let dup = b.words >= 3.0 && same.get(&hash(l)).is_some_and(|&c| c > 1);
         let dup_start = prefix_of(l).is_some_and(|p| same_start.get(&hash(p)).is_some_and(|&c| c > 1));
-        rows[k * WIDTH + CORE - NEW..k * WIDTH + CORE].copy_from_slice(&[
+        rows[(k + 1) * WIDTH - NEW..(k + 1) * WIDTH].copy_from_slice(&[
             dup as u8 as f32,
             dup_start as u8 as f32,
             lw(sums[k].stamps as f32),
@@ -643,72 +601,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         ]);
         cum_chars += b.alnum;
     }
-    tail(units, lower, &base, &runs, prose_words, &mut rows);
     rows
-}
-
-/// Is the raw unit wholly in single emphasis (`*...*` or `_..._`), as
-/// markdown dumps write photo captions?
-fn is_italic(raw: &str) -> bool {
-    let raw = raw.trim();
-    (raw.starts_with('*') && !raw.starts_with("**") && raw.ends_with('*') && !raw.ends_with("**") && raw.len() > 2)
-        || (raw.starts_with('_') && raw.ends_with('_') && raw.len() > 2)
-}
-
-/// The last features of each row: caption shape (italic, next to an
-/// image, no sentence end), author-bio cues, how much prose follows
-/// (the article's end), and links per word around (lynx's `[12]`
-/// references are the only link marks of a plain dump).
-fn tail(units: &[Unit], lower: &[String], base: &[Base], runs: &[(usize, usize, f32)], prose_words: f32, rows: &mut [f32]) {
-    let n = units.len();
-    let bio: Vec<bool> = lower.iter().map(|l| bio_cues().is_match(l)).collect();
-    let mut bio_sum = vec![0u32; n + 1];
-    let mut links_sum = vec![0u64; n + 1];
-    let mut words_sum = vec![0u64; n + 1];
-    for k in 0..n {
-        bio_sum[k + 1] = bio_sum[k] + bio[k] as u32;
-        links_sum[k + 1] = links_sum[k] + units[k].links as u64;
-        words_sum[k + 1] = words_sum[k] + base[k].words as u64;
-    }
-    // Prose words after each unit, summed from the end.
-    let mut prose_after = vec![0.0f32; n + 1];
-    for k in (0..n).rev() {
-        prose_after[k] = prose_after[k + 1] + if base[k].prose { base[k].words } else { 0.0 };
-    }
-    let inline: Vec<bool> = lower.iter().zip(base).map(|(l, b)| !b.image && has_inline_image(l)).collect();
-    let mut inline_sum = vec![0u32; n + 1];
-    for k in 0..n {
-        inline_sum[k + 1] = inline_sum[k] + inline[k] as u32;
-    }
-    let thread_at = (0..n).find(|&k| base[k].words <= 6.0 && thread_starts().is_match(&lower[k]));
-    let mut run = 0;
-    for k in 0..n {
-        while run < runs.len() && runs[run].0 <= k {
-            run += 1;
-        }
-        let b = &base[k];
-        let (lo, hi) = (k.saturating_sub(8), (k + 8).min(n - 1));
-        let cnt = (hi - lo + 1) as f32;
-        let italic = is_italic(&units[k].raw);
-        let prev_image = k > 0 && base[k - 1].image;
-        let next_image = k + 1 < n && base[k + 1].image;
-        let shape = (italic || prev_image || next_image) && !b.image && !b.ends && b.words <= 50.0;
-        let words = (words_sum[hi + 1] - words_sum[lo]) as f32;
-        rows[k * WIDTH + CORE..(k + 1) * WIDTH].copy_from_slice(&[
-            italic as u8 as f32,
-            prev_image as u8 as f32,
-            next_image as u8 as f32,
-            shape as u8 as f32,
-            bio[k] as u8 as f32,
-            (bio_sum[hi + 1] - bio_sum[lo]) as f32 / cnt,
-            lw((runs.len() - run) as f32),
-            prose_after[k + 1] / prose_words,
-            if words > 0.0 { (links_sum[hi + 1] - links_sum[lo]) as f32 / words } else { 0.0 },
-            inline[k] as u8 as f32,
-            (inline_sum[hi + 1] - inline_sum[lo]) as f32 / cnt,
-            thread_at.is_some_and(|t| t < k) as u8 as f32,
-        ]);
-    }
 }
 
 #[cfg(test)]

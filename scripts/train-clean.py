@@ -89,6 +89,7 @@ def main():
     ap.add_argument("--drop", nargs="*", default=[], help="feature names to leave out (set to 0), for ablations")
     ap.add_argument("--cv-only", action="store_true", help="cross-validate and stop (no model written)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threshold", type=float, help="ship this dump threshold instead of the CV's best")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--cache", help="keep the feature rows in this JSON file (delete it when features change)")
@@ -199,6 +200,8 @@ def main():
         # Choose on the dumps (text forms), the held-out measure that needs it most.
         best_thr = max(thresholds, key=lambda t: np.mean([v[0] for f, v in by_thr[t].items() if f != "html"]))
         html_thr = max(thresholds, key=lambda t: by_thr[t]["html"][0])
+        if args.threshold is not None:
+            best_thr = args.threshold
         print(f"chosen thresholds: dumps {best_thr}, html {html_thr}", file=sys.stderr)
         if args.dump_errors:
             labels_of = {(d[0], d[1]): d[3] for d in docs}

@@ -83,6 +83,13 @@ def main():
     ap.add_argument("--leaves", type=int, default=15)
     ap.add_argument("--lr", type=float, default=0.05)
     ap.add_argument("--max-depth", type=int, default=-1, help="cap tree depth (inference walks every tree to its deepest leaf)")
+    ap.add_argument("--min-child", type=int, default=20, help="LightGBM min_data_in_leaf")
+    ap.add_argument("--feature-fraction", type=float, default=0.8)
+    ap.add_argument("--bagging-fraction", type=float, default=0.8)
+    ap.add_argument("--drop", nargs="*", default=[], help="feature names to leave out (set to 0), for ablations")
+    ap.add_argument("--cv-only", action="store_true", help="cross-validate and stop (no model written)")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threshold", type=float, help="ship this dump threshold instead of the CV's best")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--no-cv", action="store_true")
     ap.add_argument("--cache", help="keep the feature rows in this JSON file (delete it when features change)")
@@ -119,6 +126,13 @@ def main():
         docs.append((form, i, rows, label_units(rows, body_sh[i])))
     print(f"{time.time() - T0:.0f}s: {len(docs)} documents, {sum(len(d[2]) for d in docs)} units", file=sys.stderr)
 
+    names = feature_names()
+    drop = [names.index(d) for d in args.drop]
+    for _, _, rows, _ in docs:
+        for r in rows:
+            for j in drop:
+                r["features"][j] = 0.0
+
     def matrix(sel):
         X, y, w = [], [], []
         for form, i, rows, labels in sel:
@@ -130,8 +144,8 @@ def main():
                 w.append(min(60, max(1, len(tokens(r["text"])))) ** 0.5)
         return np.array(X, dtype=np.float32), np.array(y), np.array(w)
 
-    params = dict(objective="binary", num_leaves=args.leaves, max_depth=args.max_depth, learning_rate=args.lr, min_child_samples=20, feature_fraction=0.8,
-                  bagging_fraction=0.8, bagging_freq=1, lambda_l2=1.0, verbose=-1, num_threads=2, seed=7)
+    params = dict(objective="binary", num_leaves=args.leaves, max_depth=args.max_depth, learning_rate=args.lr, min_child_samples=args.min_child,
+                  feature_fraction=args.feature_fraction, bagging_fraction=args.bagging_fraction, bagging_freq=1, lambda_l2=1.0, verbose=-1, num_threads=args.threads, seed=7)
 
     def output(rows, probs, thr):
         keep = [r["text"] for r, p in zip(rows, probs) if not r.get("rule") and not r["caption"] and p >= thr]
@@ -186,6 +200,8 @@ def main():
         # Choose on the dumps (text forms), the held-out measure that needs it most.
         best_thr = max(thresholds, key=lambda t: np.mean([v[0] for f, v in by_thr[t].items() if f != "html"]))
         html_thr = max(thresholds, key=lambda t: by_thr[t]["html"][0])
+        if args.threshold is not None:
+            best_thr = args.threshold
         print(f"chosen thresholds: dumps {best_thr}, html {html_thr}", file=sys.stderr)
         if args.dump_errors:
             labels_of = {(d[0], d[1]): d[3] for d in docs}
@@ -200,6 +216,8 @@ def main():
                             kind = "FP" if lab == 0 else "FN"
                             fh.write(f"{form}\t{i[:8]}\t{kind}\t{p:.2f}\t{len(tokens(r['text']))}\t{r['text'][:160]}\n")
 
+    if args.cv_only:
+        return
     X, y, w = matrix(docs)
     booster = lgb.train(params, lgb.Dataset(X, y, weight=w), num_boost_round=args.trees)
     dump = booster.dump_model()
@@ -227,11 +245,14 @@ def main():
         else:
             walk(root)
         trees.append({"f": f, "t": [float(x) for x in th], "l": left, "r": right, "v": [float(f"{x:.6g}") for x in vals]})
-    names = feature_names()
     assert len(names) == X.shape[1], "features.rs NAMES and the --features rows disagree"
     with open(args.out, "w") as fh:
         json.dump({"features": names, "threshold": best_thr, "html_threshold": html_thr, "trees": trees}, fh, separators=(",", ":"))
-    print(f"wrote {args.out}: {len(trees)} trees, {os.path.getsize(args.out)} bytes", file=sys.stderr)
+    def depth(t, i=0):
+        return 0 if i < 0 or not t["f"] else 1 + max(depth(t, t["l"][i]), depth(t, t["r"][i]))
+
+    walk = sum(depth(t) for t in trees)
+    print(f"wrote {args.out}: {len(trees)} trees, {os.path.getsize(args.out)} bytes, sum of tree depths {walk}", file=sys.stderr)
 
 
 def feature_names():

@@ -230,3 +230,15 @@ fn repeated_lines_across_a_source_are_removed() {
     assert_eq!(removed_with(&c, "repeated"), ["Example Press: reporting from the valley since 1921"]);
     assert!(c.body_text().contains("Story 0: the council met"));
 }
+
+#[test]
+fn a_lynx_dump_wrapped_at_80_columns_keeps_whole_paragraphs() {
+    // lynx -dump: 80 columns, paragraphs not always parted by a blank
+    // line, link references [5] and a reference list of long URLs (which
+    // must not hide the wrap width).
+    let body = byline(&["clean", fixture("article-lynx.txt").to_str().unwrap()]);
+    for a in ARTICLE {
+        assert!(body.contains(a), "article text lost or cut at a wrapped line: {a}\n{body}");
+    }
+    assert!(!body.contains("https://") && !body.contains("[5]"), "{body}");
+}

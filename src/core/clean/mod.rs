@@ -343,7 +343,25 @@ fn restore_structure(units: &[Unit], verdicts: &mut [Option<Reason>], kinds: &[B
             }
         }
     }
-    // Lists: a run of items after kept text, most of them kept, is kept whole.
+    // Lists: a run of items after kept text, most of them kept or all of
+    // them sentences (bullet points of the story, not menus or links), is
+    // kept whole.
+    let sentence = |j: usize| {
+        let t = units[j].text.trim_end_matches(['"', '\u{201d}', ')']);
+        t.ends_with(['.', '!', '?']) && t.split_whitespace().count() >= 4 && units[j].link_chars == 0
+    };
+    // Lone sentences: a sentence the model removed with kept text right
+    // after it and kept text (or the page's start, past lines the rules
+    // removed) before it.
+    for k in 0..n.saturating_sub(1) {
+        if !by_model(&verdicts[k]) || kinds[k] != BlockKind::Paragraph || !sentence(k) || !kept_text(k + 1, verdicts) {
+            continue;
+        }
+        let before = (0..k).rev().find(|&j| verdicts[j].as_ref().is_none_or(|r| r.kind == "model"));
+        if before.is_none_or(|j| kept_text(j, verdicts)) {
+            verdicts[k] = None;
+        }
+    }
     let mut a = 0;
     while a < n {
         if kinds[a] != BlockKind::ListItem {
@@ -352,7 +370,7 @@ fn restore_structure(units: &[Unit], verdicts: &mut [Option<Reason>], kinds: &[B
         }
         let b = (a..n).find(|&j| kinds[j] != BlockKind::ListItem).unwrap_or(n);
         let kept = (a..b).filter(|&j| verdicts[j].is_none()).count();
-        if a > 0 && kept_text(a - 1, verdicts) && kept * 2 >= b - a {
+        if a > 0 && kept_text(a - 1, verdicts) && (kept * 2 >= b - a || (a..b).all(sentence)) {
             for v in &mut verdicts[a..b] {
                 if by_model(v) {
                     *v = None;

@@ -53,17 +53,35 @@ fn bullet(t: &str) -> Option<usize> {
 /// the same column (a `-dump` at a fixed width), `None` for one line per
 /// paragraph.
 fn wrap_width(lines: &[&str]) -> Option<usize> {
-    let mut lens: Vec<usize> = lines.iter().map(|l| l.trim_end().chars().count()).filter(|&n| n >= 20).collect();
+    // Lines a scraper cannot wrap (one long word: a URL; lynx's reference
+    // list "12. https://...") say nothing about the width.
+    let mut lens: Vec<usize> = lines
+        .iter()
+        .map(|l| l.trim_end())
+        .filter(|l| l.trim_start().contains(' ') && !is_reference(l))
+        .map(|l| l.chars().count())
+        .filter(|&n| n >= 20)
+        .collect();
     if lens.len() < 8 {
         return None;
     }
     lens.sort_unstable();
-    let w = lens[(lens.len() * 98 / 100).min(lens.len() - 1)];
+    let w = lens[(lens.len() * 97 / 100).min(lens.len() - 1)];
     if w > 200 {
         return None;
     }
     let near = lens.iter().filter(|&&n| n + 16 >= w && n <= w).count();
-    (near * 10 >= lens.len() * 3 && near >= 4).then_some(w)
+    (near * 10 >= lens.len() * 2 && near >= 4).then_some(w)
+}
+
+/// A line of lynx's reference list: "  12. https://...".
+fn is_reference(l: &str) -> bool {
+    let t = l.trim_start();
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    digits > 0 && t[digits..].starts_with(". ") && t[digits + 2..].bytes().take_while(u8::is_ascii_alphabetic).count() > 0 && {
+        let scheme = t[digits + 2..].bytes().take_while(u8::is_ascii_alphabetic).count();
+        t.as_bytes().get(digits + 2 + scheme) == Some(&b':')
+    }
 }
 
 fn first_word_len(t: &str) -> usize {

@@ -718,13 +718,18 @@ fn text_hash(t: &str) -> u64 {
     let mut h = 0xcbf2_9ce4_8422_2325u64;
     let mut gap = false;
     for c in t.chars() {
-        if c.is_alphanumeric() {
+        let ascii = c.is_ascii();
+        if ascii && c.is_ascii_alphanumeric() || !ascii && c.is_alphanumeric() {
             if gap {
                 h = (h ^ b' ' as u64).wrapping_mul(0x100_0000_01b3);
                 gap = false;
             }
-            for l in c.to_lowercase() {
-                h = (h ^ l as u64).wrapping_mul(0x100_0000_01b3);
+            if ascii {
+                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01b3);
+            } else {
+                for l in c.to_lowercase() {
+                    h = (h ^ l as u64).wrapping_mul(0x100_0000_01b3);
+                }
             }
         } else {
             gap = h != 0xcbf2_9ce4_8422_2325;
@@ -1208,10 +1213,12 @@ pub(crate) fn read(html: &str) -> Page {
     // text of a link (teasers repeat headlines and links).
     let mut same: std::collections::HashMap<u64, (u16, u16)> = std::collections::HashMap::with_capacity(blocks.len() + link_hashes.len());
     for b in &blocks {
-        same.entry(b.hash).or_default().0 += 1;
+        let e = same.entry(b.hash).or_default();
+        e.0 = e.0.saturating_add(1);
     }
     for h in &link_hashes {
-        same.entry(*h).or_default().1 += 1;
+        let e = same.entry(*h).or_default();
+        e.1 = e.1.saturating_add(1);
     }
 
     let mut units = Vec::with_capacity(blocks.len());

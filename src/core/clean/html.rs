@@ -17,133 +17,157 @@
 //! text (`<head>`, `<script>`, `<style>`, `<svg>`, `<noscript>`,
 //! `<template>`, comments), which is most of a news page's bytes.
 
-use std::borrow::Cow;
-use std::cell::RefCell;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
 
 use super::segment::Unit;
 use super::BlockKind;
 use crate::core::sanitize::sanitize_line;
 
-/// Elements whose content is dropped before tokenizing.
+/// Elements dropped with their content, unread.
 const JUNK: [&str; 6] = ["script", "style", "svg", "noscript", "template", "math"];
 
-/// Drops comments, the document head and the elements of [`JUNK`] with
-/// their content, in one pass over the bytes (case-insensitive; an element
-/// left open runs to the end of the page).
-pub(crate) fn strip_junk(html: &str) -> Cow<'_, str> {
-    let b = html.as_bytes();
-    let mut out: Option<String> = None;
-    let mut copied = 0;
-    let mut i = 0;
-    let cut = |out: &mut Option<String>, copied: &mut usize, from: usize, to: usize| {
-        let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
-        o.push_str(&html[*copied..from]);
-        *copied = to;
-    };
-    let mut seen_body = false;
-    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
-        let at = i + off;
-        let rest = &b[at + 1..];
-        if rest.starts_with(b"!--") {
-            let end = memchr::memmem::find(&rest[3..], b"-->").map_or(b.len(), |e| at + 4 + e + 3);
-            cut(&mut out, &mut copied, at, end);
-            i = end;
-            continue;
+/// A tag name, lower-cased, inline: bytes outside ASCII become `?`; a name
+/// longer than 31 bytes keeps its first 23 and eight letters of a hash of
+/// the whole (custom elements share long prefixes).
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+struct Name {
+    len: u8,
+    b: [u8; 31],
+}
+
+impl Name {
+    fn new(raw: &[u8]) -> Name {
+        let mut n = Name::default();
+        for (d, s) in n.b.iter_mut().zip(raw) {
+            *d = if s.is_ascii() { s.to_ascii_lowercase() } else { b'?' };
         }
-        let name_len = rest.iter().take_while(|c| c.is_ascii_alphanumeric()).count();
-        let name = &rest[..name_len];
-        if !seen_body && name.eq_ignore_ascii_case(b"body") {
-            // Everything before the body (the head) goes.
-            seen_body = true;
-            out.get_or_insert_with(|| String::with_capacity(html.len() / 2)).clear();
-            copied = at;
-            i = at + 1;
-            continue;
+        if raw.len() > n.b.len() {
+            let mut h = 0xcbf2_9ce4_8422_2325u64;
+            for c in raw {
+                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01b3);
+            }
+            for d in &mut n.b[23..] {
+                *d = b'a' + (h % 26) as u8;
+                h /= 26;
+            }
         }
-        let Some(tag) = JUNK.iter().find(|t| name.eq_ignore_ascii_case(t.as_bytes())) else {
-            // A start tag: keep only the attributes the reader uses.
-            if name_len > 0 && rest.get(name_len) != Some(&b'>') {
-                let o = out.get_or_insert_with(|| String::with_capacity(html.len() / 2));
-                o.push_str(&html[copied..at]);
-                let before = o.len();
-                match slim_tag(html, at, at + 1 + name_len, o) {
-                    Some(end) => {
-                        copied = end;
-                        i = end;
-                    }
-                    None => {
-                        // Malformed: left to the tokenizer as it is.
-                        o.truncate(before);
-                        copied = at;
-                        i = at + 1;
-                    }
-                }
-                continue;
-            }
-            i = at + 1;
-            continue;
-        };
-        // The matching close tag, case-insensitively (nesting of svg in svg
-        // is rare and harmless: the rest is tokenized).
-        let mut j = at + 1 + name_len;
-        let end = loop {
-            match memchr::memmem::find(&b[j..], b"</") {
-                Some(o) => {
-                    let c = j + o + 2;
-                    if b.len() >= c + tag.len() && b[c..c + tag.len()].eq_ignore_ascii_case(tag.as_bytes()) {
-                        break memchr::memchr(b'>', &b[c..]).map_or(b.len(), |e| c + e + 1);
-                    }
-                    j = c;
-                }
-                None => break b.len(),
-            }
-        };
-        cut(&mut out, &mut copied, at, end);
-        i = end;
+        n.len = raw.len().min(n.b.len()) as u8;
+        n
     }
-    match out {
-        Some(mut o) => {
-            if copied < html.len() {
-                o.push_str(&html[copied..]);
-            }
-            Cow::Owned(o)
-        }
-        None => Cow::Borrowed(html),
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.b[..self.len as usize]).unwrap_or("?")
+    }
+
+    /// Is it `name`? (Without the UTF-8 check of [`Name::as_str`].)
+    fn is(&self, name: &str) -> bool {
+        &self.b[..self.len as usize] == name.as_bytes()
     }
 }
 
-/// Attributes the reader looks at; the others (links, sources, data) are
-/// most of a modern page's markup, dropped before tokenizing.
-const KEPT_ATTRS: [&str; 7] = ["class", "id", "role", "itemprop", "hidden", "aria-hidden", "style"];
+fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
 
-/// Writes the start tag at `at`, whose name ends at `from`, to `out` with only the
-/// attributes of [`KEPT_ATTRS`], and returns where the tag ends; `None`
-/// for a tag left open (an unclosed quote), of which `out` then holds part.
-fn slim_tag(html: &str, at: usize, from: usize, out: &mut String) -> Option<usize> {
+/// Where the first `</name` (ASCII case-insensitive) at or after `from`
+/// starts, or the end of `b`.
+fn find_close(b: &[u8], from: usize, name: &[u8]) -> usize {
+    let mut j = from;
+    while let Some(o) = memchr::memmem::find(&b[j..], b"</") {
+        let c = j + o + 2;
+        if b.len() >= c + name.len()
+            && b[c..c + name.len()].eq_ignore_ascii_case(name)
+            && b.get(c + name.len()).is_none_or(|&x| is_ws(x) || x == b'/' || x == b'>')
+        {
+            return c - 2;
+        }
+        j = c;
+    }
+    b.len()
+}
+
+/// Appends `s` to `out` with its character references decoded as the
+/// HTML5 tokenizer does (named ones by longest match, legacy names
+/// without `;`, numeric ones with the Windows-1252 fix-ups). In an
+/// attribute value a legacy name followed by `=` or a letter stays as it is.
+fn decode_into(s: &str, out: &mut String, attr: bool) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while let Some(o) = memchr::memchr(b'&', &b[i..]) {
+        let amp = i + o;
+        out.push_str(&s[i..amp]);
+        i = amp + 1;
+        if b.get(i) == Some(&b'#') {
+            let hex = matches!(b.get(i + 1), Some(b'x' | b'X'));
+            let start = i + 1 + hex as usize;
+            let end = start + b[start..].iter().take_while(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }).count();
+            if end == start {
+                out.push('&');
+                continue;
+            }
+            let v = u32::from_str_radix(&s[start..end.min(start + 8)], if hex { 16 } else { 10 }).unwrap_or(u32::MAX);
+            let v = if end - start > 8 { u32::MAX } else { v };
+            let c = match v {
+                0 => '\u{fffd}',
+                0x80..=0x9f => {
+                    html5ever::data::C1_REPLACEMENTS[(v - 0x80) as usize].unwrap_or_else(|| char::from_u32(v).unwrap_or('\u{fffd}'))
+                }
+                _ => char::from_u32(v).unwrap_or('\u{fffd}'),
+            };
+            out.push(c);
+            i = end + (b.get(end) == Some(&b';')) as usize;
+            continue;
+        }
+        // Named: the longest prefix that names a character.
+        let mut best = None;
+        let mut end = i;
+        while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b';') {
+            end += 1;
+            match html5ever::data::NAMED_ENTITIES.get(&s[i..end]) {
+                None => break,
+                Some(&(0, _)) => {}
+                Some(&v) => best = Some((end, v)),
+            }
+            if b[end - 1] == b';' {
+                break;
+            }
+        }
+        match best {
+            Some((e, (c1, c2))) if !(attr && b[e - 1] != b';' && b.get(e).is_some_and(|&x| x == b'=' || x.is_ascii_alphanumeric())) => {
+                out.extend(char::from_u32(c1));
+                if c2 != 0 {
+                    out.extend(char::from_u32(c2));
+                }
+                i = e;
+            }
+            _ => out.push('&'),
+        }
+    }
+    out.push_str(&s[i..]);
+}
+
+/// Reads a start tag's attributes from `from` (just after its name) to its
+/// `>`: the class/id group bits it names and whether it hides itself.
+/// Returns the bits, the hidden flag, whether it ends with `/>` and where
+/// the tag ends; `None` when the page ends inside the tag (the HTML5
+/// tokenizer drops such a tag).
+fn read_attrs(html: &str, from: usize, scratch: &mut String) -> Option<(u32, bool, bool, usize)> {
     let b = html.as_bytes();
     let n = b.len();
-    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c');
-    out.push_str(&html[at..from]);
     let mut j = from;
+    let mut own = 0;
+    let mut hidden = false;
     loop {
-        while j < n && ws(b[j]) {
+        while j < n && is_ws(b[j]) {
             j += 1;
         }
-        match b.get(j)? {
-            b'>' => {
-                out.push('>');
-                return Some(j + 1);
-            }
+        match *b.get(j)? {
+            b'>' => return Some((own, hidden, false, j + 1)),
             b'/' => {
                 if b.get(j + 1) == Some(&b'>') {
-                    out.push_str("/>");
-                    return Some(j + 2);
+                    return Some((own, hidden, true, j + 2));
                 }
                 j += 1;
                 continue;
@@ -151,39 +175,170 @@ fn slim_tag(html: &str, at: usize, from: usize, out: &mut String) -> Option<usiz
             _ => {}
         }
         let a0 = j;
-        while j < n && !ws(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
+        j += 1; // a first '=' belongs to the name
+        while j < n && !is_ws(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
             j += 1;
         }
-        if j == a0 {
-            j += 1; // a stray '='
-            continue;
-        }
-        let name_end = j;
+        let name = &b[a0..j];
         let mut k = j;
-        while k < n && ws(b[k]) {
+        while k < n && is_ws(b[k]) {
             k += 1;
         }
+        let mut value = "";
         if b.get(k) == Some(&b'=') {
             k += 1;
-            while k < n && ws(b[k]) {
+            while k < n && is_ws(b[k]) {
                 k += 1;
             }
             match *b.get(k)? {
-                q @ (b'"' | b'\'') => k += 2 + memchr::memchr(q, &b[k + 1..])?,
+                q @ (b'"' | b'\'') => {
+                    let e = k + 1 + memchr::memchr(q, &b[k + 1..])?;
+                    value = &html[k + 1..e];
+                    k = e + 1;
+                }
+                b'>' => {}
                 _ => {
-                    while k < n && !ws(b[k]) && b[k] != b'>' {
+                    let v0 = k;
+                    while k < n && !is_ws(b[k]) && b[k] != b'>' {
                         k += 1;
                     }
+                    value = &html[v0..k];
                 }
             }
             j = k;
         }
-        let name = &b[a0..name_end];
-        if KEPT_ATTRS.iter().any(|a| name.eq_ignore_ascii_case(a.as_bytes())) {
-            out.push(' ');
-            out.push_str(&html[a0..j]);
+        let kind = match name.len() {
+            2 if name.eq_ignore_ascii_case(b"id") => 1,
+            4 if name.eq_ignore_ascii_case(b"role") => 1,
+            5 if name.eq_ignore_ascii_case(b"class") => 1,
+            5 if name.eq_ignore_ascii_case(b"style") => 2,
+            6 if name.eq_ignore_ascii_case(b"hidden") => 3,
+            8 if name.eq_ignore_ascii_case(b"itemprop") => 1,
+            11 if name.eq_ignore_ascii_case(b"aria-hidden") => 4,
+            _ => 0,
+        };
+        if kind == 0 {
+            continue;
+        }
+        let value = if value.contains('&') {
+            scratch.clear();
+            decode_into(value, scratch, true);
+            scratch.as_str()
+        } else {
+            value
+        };
+        match kind {
+            1 => own |= class_bits(value),
+            2 => hidden |= value.replace(' ', "").contains("display:none"),
+            3 => hidden = true,
+            _ => hidden |= value == "true",
         }
     }
+}
+
+/// Elements whose content is raw text (no tags inside) to their end tag.
+fn is_raw(name: &str) -> bool {
+    matches!(name, "style" | "noscript" | "iframe" | "xmp" | "noembed" | "noframes" | "textarea" | "title" | "script")
+}
+
+/// Tokenizes a page into `st`, in one pass over its bytes: comments, the
+/// document head and the elements of [`JUNK`] are skipped unread; start
+/// tags give only the evidence the reader uses (their class/id groups and
+/// hidden flags), text comes with its character references decoded. It
+/// follows the HTML5 tokenizer where that changes the text (raw-text
+/// elements, bogus comments, a tag cut by the end of the page), not in
+/// what only a validator sees.
+fn tokenize(html: &str, st: &mut State) {
+    let b = html.as_bytes();
+    let mut i = 0;
+    let mut seen_body = false;
+    let mut scratch = String::new();
+    let text = |st: &mut State, t: &str, scratch: &mut String| {
+        if t.contains('&') {
+            scratch.clear();
+            decode_into(t, scratch, false);
+            st.text(scratch);
+        } else {
+            st.text(t);
+        }
+    };
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let at = i + off;
+        if at > i {
+            text(st, &html[i..at], &mut scratch);
+        }
+        let rest = &b[at + 1..];
+        match rest.first() {
+            Some(b'!') if rest.starts_with(b"!--") => {
+                i = memchr::memmem::find(&rest[3..], b"-->").map_or(b.len(), |e| at + 4 + e + 3);
+            }
+            Some(b'!' | b'?') => {
+                // A doctype, CDATA or processing instruction: to the next '>'.
+                i = memchr::memchr(b'>', rest).map_or(b.len(), |e| at + 1 + e + 1);
+            }
+            Some(b'/') => match rest.get(1) {
+                Some(c) if c.is_ascii_alphabetic() => {
+                    let len = rest[1..].iter().take_while(|&&c| !is_ws(c) && c != b'/' && c != b'>').count();
+                    let name = Name::new(&rest[1..1 + len]);
+                    let Some((.., end)) = read_attrs(html, at + 2 + len, &mut scratch) else {
+                        i = b.len();
+                        break;
+                    };
+                    st.end(name);
+                    i = end;
+                }
+                Some(b'>') => i = at + 3,
+                Some(_) => i = memchr::memchr(b'>', rest).map_or(b.len(), |e| at + 1 + e + 1),
+                None => {
+                    text(st, "</", &mut scratch);
+                    i = b.len();
+                }
+            },
+            Some(c) if c.is_ascii_alphabetic() => {
+                let len = rest.iter().take_while(|&&c| !is_ws(c) && c != b'/' && c != b'>').count();
+                let raw_name = &rest[..len];
+                if let Some(tag) = JUNK.iter().find(|t| raw_name.eq_ignore_ascii_case(t.as_bytes())) {
+                    // Dropped with its content, to the close tag's '>'.
+                    let c = find_close(b, at + 1 + len, tag.as_bytes());
+                    i = memchr::memchr(b'>', &b[c..]).map_or(b.len(), |e| c + e + 1);
+                    continue;
+                }
+                let name = Name::new(raw_name);
+                let Some((own, hidden, self_closing, end)) = read_attrs(html, at + 1 + len, &mut scratch) else {
+                    i = b.len();
+                    break;
+                };
+                let ns = name.as_str();
+                if !seen_body && ns == "body" {
+                    // Everything before the body (the head) goes.
+                    seen_body = true;
+                    *st = State::new();
+                }
+                st.start(name, own, hidden, self_closing);
+                i = end;
+                if is_raw(ns) {
+                    let close = find_close(b, end, raw_name);
+                    if close > end && !is_skipped(ns) {
+                        let t = &html[end..close];
+                        if matches!(ns, "textarea" | "title") {
+                            text(st, t, &mut scratch);
+                        } else {
+                            st.text(t);
+                        }
+                    }
+                    i = close;
+                }
+            }
+            _ => {
+                text(st, "<", &mut scratch);
+                i = at + 1;
+            }
+        }
+    }
+    if i < b.len() {
+        text(st, &html[i..], &mut scratch);
+    }
+    st.flush();
 }
 
 /// Groups of class/id words: a block inherits every group named on one of
@@ -203,6 +358,7 @@ const GROUPS: &[&str] = &[
     "hidden",
     "tags",
     "bio",
+    "hover",
 ];
 
 /// Words of each group, as `group word` pairs; a word that starts with '='
@@ -313,7 +469,15 @@ const WORDS: &[(&str, &str)] = &[
     ("bio", "about"),
     ("bio", "profile"),
     ("bio", "contributor"),
+    ("hover", "rollover"),
+    ("hover", "tooltip"),
+    ("hover", "popover"),
+    ("hover", "hovercard"),
 ];
+
+fn group_index(name: &str) -> usize {
+    GROUPS.iter().position(|g| *g == name).unwrap_or(0)
+}
 
 struct Matcher {
     ac: AhoCorasick,
@@ -383,8 +547,6 @@ fn is_block(name: &str) -> bool {
             | "dd"
             | "table"
             | "tr"
-            | "td"
-            | "th"
             | "caption"
             | "pre"
             | "hr"
@@ -545,13 +707,42 @@ struct Block {
     owner: u32,
     /// Characters of its text (letters, digits, spaces).
     chars: u32,
+    /// An image, picture, video or figure started since the block before.
+    after_media: bool,
+    /// [`text_hash`] of its text.
+    hash: u64,
+}
+
+/// A hash of a text's words, lower-cased (punctuation and spacing aside).
+fn text_hash(t: &str) -> u64 {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    let mut gap = false;
+    for c in t.chars() {
+        let ascii = c.is_ascii();
+        if ascii && c.is_ascii_alphanumeric() || !ascii && c.is_alphanumeric() {
+            if gap {
+                h = (h ^ b' ' as u64).wrapping_mul(0x100_0000_01b3);
+                gap = false;
+            }
+            if ascii {
+                h = (h ^ c.to_ascii_lowercase() as u64).wrapping_mul(0x100_0000_01b3);
+            } else {
+                for l in c.to_lowercase() {
+                    h = (h ^ l as u64).wrapping_mul(0x100_0000_01b3);
+                }
+            }
+        } else {
+            gap = h != 0xcbf2_9ce4_8422_2325;
+        }
+    }
+    h
 }
 
 #[derive(Default)]
 struct State {
     nodes: Vec<Node>,
     /// Open elements: name and node index.
-    stack: Vec<(html5ever::LocalName, u32)>,
+    stack: Vec<(Name, u32)>,
     /// Skipped elements open.
     skip: usize,
     /// Open `<a>` elements.
@@ -561,6 +752,11 @@ struct State {
     over: usize,
     pending: Pending,
     blocks: Vec<Block>,
+    /// An image, picture, video or figure started since the last block.
+    media: bool,
+    /// The text of the open link, and the [`text_hash`] of every link's text.
+    link_text: String,
+    link_hashes: Vec<u64>,
 }
 
 impl State {
@@ -614,15 +810,15 @@ impl State {
             n = node.parent;
         }
         for (name, _) in self.stack.iter().rev() {
-            let k = match &**name {
-                "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => Some(BlockKind::Heading),
-                "li" | "dd" | "dt" => {
+            let k = match &name.b[..name.len as usize] {
+                b"h1" | b"h2" | b"h3" | b"h4" | b"h5" | b"h6" => Some(BlockKind::Heading),
+                b"li" | b"dd" | b"dt" => {
                     list = true;
                     Some(BlockKind::ListItem)
                 }
-                "blockquote" => Some(BlockKind::Quote),
-                "figcaption" => Some(BlockKind::Caption),
-                "body" => break,
+                b"blockquote" => Some(BlockKind::Quote),
+                b"figcaption" => Some(BlockKind::Caption),
+                b"body" => break,
                 _ => None,
             };
             if let Some(k) = k {
@@ -630,14 +826,18 @@ impl State {
                 break;
             }
         }
-        if self.stack.iter().any(|(n, _)| &**n == "figcaption") {
+        if self.stack.iter().any(|(n, _)| n.is("figcaption")) {
             kind = BlockKind::Caption;
         }
         let owner = self.block_owner(p.owner);
+        let after_media = std::mem::take(&mut self.media);
+        let hash = text_hash(&text);
         self.blocks.push(Block {
             unit: Unit { raw: text.clone(), text, kind, list, image: false, link_chars: p.link_chars, links: p.links, indent: 0 },
             owner,
             chars,
+            after_media,
+            hash,
         });
     }
 
@@ -652,8 +852,12 @@ impl State {
     /// Pops open elements down to and including the one at `at`.
     fn pop_to(&mut self, at: usize) {
         for (name, id) in self.stack.drain(at..) {
-            if &*name == "a" {
+            if name.is("a") {
                 self.links = self.links.saturating_sub(1);
+                if self.links == 0 && !self.link_text.is_empty() {
+                    self.link_hashes.push(text_hash(&self.link_text));
+                    self.link_text.clear();
+                }
             }
             if self.nodes[id as usize].skipped {
                 self.skip -= 1;
@@ -665,20 +869,26 @@ impl State {
     /// any of `stop`.
     fn open(&self, name: &str, stop: &[&str]) -> Option<usize> {
         for (i, (n, _)) in self.stack.iter().enumerate().rev() {
-            if &**n == name {
+            if n.is(name) {
                 return Some(i);
             }
-            if stop.contains(&&**n) {
+            if stop.iter().any(|s| n.is(s)) {
                 return None;
             }
         }
         None
     }
 
-    fn start(&mut self, tag: html5ever::tokenizer::Tag) -> TokenSinkResult<()> {
-        let name = &*tag.name;
-        let skipped = is_skipped(name);
+    fn start(&mut self, tag: Name, own: u32, hidden: bool, self_closing: bool) {
+        let name = tag.as_str();
         let block = is_block(name);
+        // Inline text that is hidden, or shown only on hover (the card
+        // inside an inline tooltip or rollover, beside its link: more links
+        // in a paragraph), is not read.
+        let hover = 1 << group_index("hover");
+        let trigger = &self.nodes[self.top() as usize];
+        let skipped =
+            is_skipped(name) || !block && (hidden || name != "a" && own & hover != 0 && trigger.own & hover != 0 && !trigger.block);
         if block {
             self.flush();
         }
@@ -700,6 +910,10 @@ impl State {
                 }
             }
             "td" | "th" => {
+                // A table row is one block, its cells apart by a space.
+                if self.pending.started {
+                    self.pending.text.push(' ');
+                }
                 if let Some(i) = self.open("td", &["tr", "table"]).or_else(|| self.open("th", &["tr", "table"])) {
                     self.pop_to(i);
                 }
@@ -716,28 +930,26 @@ impl State {
             }
             _ => {}
         }
-        if name == "br" || name == "hr" || name == "img" {
-            return TokenSinkResult::Continue;
+        if matches!(name, "img" | "picture" | "video" | "figure") {
+            self.media = true;
         }
-        if is_void(name) || tag.self_closing && !matches!(name, "div" | "p" | "span" | "a" | "li") {
-            return raw_kind(name);
+        if name == "br" || name == "hr" || name == "img" {
+            return;
+        }
+        if is_void(name) || self_closing && !matches!(name, "div" | "p" | "span" | "a" | "li") {
+            return;
         }
         if self.stack.len() >= crate::core::formats::MAX_DEPTH {
             self.over += 1;
-            return raw_kind(name);
+            return;
         }
         let parent = self.top();
         let pn = &self.nodes[parent as usize];
-        let mut own = 0;
-        let mut hidden = false;
-        for a in &tag.attrs {
-            match &*a.name.local {
-                "class" | "id" | "role" | "itemprop" => own |= class_bits(&a.value),
-                "hidden" => hidden = true,
-                "aria-hidden" => hidden |= &*a.value == "true",
-                "style" => hidden |= a.value.replace(' ', "").contains("display:none"),
-                _ => {}
-            }
+        let mut own = own;
+        if name == "blockquote" {
+            // An embedded post ("twitter-tweet", "instagram-media") is
+            // quoted text, not a share button.
+            own &= !(1 << group_index("share"));
         }
         if hidden {
             own |= 1 << GROUPS.iter().position(|g| *g == "hidden").unwrap_or(0);
@@ -771,13 +983,11 @@ impl State {
             self.links += 1;
             self.pending.links += 1;
         }
-        let raw = raw_kind(name);
-        self.stack.push((tag.name, id));
-        raw
+        self.stack.push((tag, id));
     }
 
-    fn end(&mut self, tag: html5ever::tokenizer::Tag) {
-        let name = &*tag.name;
+    fn end(&mut self, tag: Name) {
+        let name = tag.as_str();
         if is_block(name) {
             self.flush();
         }
@@ -806,37 +1016,9 @@ impl State {
         }
         if self.links > 0 {
             self.pending.link_chars += t.chars().filter(|c| c.is_alphanumeric() || *c == ' ').count();
+            self.link_text.push_str(t);
         }
         self.pending.text.push_str(t);
-    }
-}
-
-fn raw_kind(name: &str) -> TokenSinkResult<()> {
-    match name {
-        "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-        "style" | "noscript" | "iframe" | "xmp" | "noembed" | "noframes" => TokenSinkResult::RawData(RawKind::Rawtext),
-        "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
-        _ => TokenSinkResult::Continue,
-    }
-}
-
-struct Sink(RefCell<State>);
-
-impl TokenSink for Sink {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        let mut s = self.0.borrow_mut();
-        match token {
-            Token::TagToken(tag) => match tag.kind {
-                TagKind::StartTag => return s.start(tag),
-                TagKind::EndTag => s.end(tag),
-            },
-            Token::CharacterTokens(t) => s.text(&t),
-            Token::EOFToken => s.flush(),
-            _ => {}
-        }
-        TokenSinkResult::Continue
     }
 }
 
@@ -865,6 +1047,7 @@ pub(crate) const NAMES: &[&str] = &[
     "dom_g_hidden",
     "dom_g_tags",
     "dom_g_bio",
+    "dom_g_hover",
     "dom_t_article",
     "dom_t_main",
     "dom_t_aside",
@@ -893,6 +1076,14 @@ pub(crate) const NAMES: &[&str] = &[
     "dom_l_hidden",
     "dom_l_tags",
     "dom_l_bio",
+    "dom_l_hover",
+    "dom_after_media",
+    "dom_same_text",
+    "dom_link_text",
+    "dom_lca_up",
+    "dom_top_up",
+    "dom_second_score",
+    "dom_in_second",
 ];
 
 /// A block removed by the reader, and why.
@@ -942,15 +1133,9 @@ pub(crate) struct Page {
 /// Reads a page (its markup already depth-capped) into blocks and their
 /// DOM features.
 pub(crate) fn read(html: &str) -> Page {
-    let html = strip_junk(html);
-    let input = BufferQueue::default();
-    input.push_back(StrTendril::from_slice(&html));
-    let tok = Tokenizer::new(Sink(RefCell::new(State::new())), TokenizerOpts::default());
-    let _ = tok.feed(&input);
-    tok.end();
-    let mut st = tok.sink.0.into_inner();
-    st.flush();
-    let State { mut nodes, blocks, .. } = st;
+    let mut st = State::new();
+    tokenize(html, &mut st);
+    let State { mut nodes, blocks, link_hashes, .. } = st;
 
     // Readability's scoring: each paragraph of 25+ characters gives its
     // container 1 + commas + length/100 (at most 3), half of that to the
@@ -1003,6 +1188,38 @@ pub(crate) fn read(html: &str) -> Page {
     // (inside it) or below its parent (outside it).
     let top_groups = nodes.get(top).map_or(0, |n| n.groups);
     let wrapper_groups = nodes.get(top_parent as usize).map_or(0, |n| n.groups);
+    // The best container's ancestors and subtree (nodes come in document
+    // order, parents first), and the best container outside both: an
+    // article split in two, or the strongest rival (comments, a sidebar).
+    let mut top_anc = vec![false; nodes.len()];
+    let mut n = top as u32;
+    while n != u32::MAX {
+        top_anc[n as usize] = true;
+        n = nodes[n as usize].parent;
+    }
+    let subtree = |root: usize| {
+        let mut inside = vec![false; nodes.len()];
+        for k in root..nodes.len() {
+            let p = nodes[k].parent;
+            inside[k] = k == root || p != u32::MAX && inside[p as usize];
+        }
+        inside
+    };
+    let in_top_tree = subtree(top);
+    let second = (1..nodes.len()).filter(|&k| !top_anc[k] && !in_top_tree[k]).max_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    let second_score = second.map_or(0.0, |k| scores[k] / top_score);
+    let in_second_tree = second.map(subtree).unwrap_or_default();
+    // How often a block's text recurs on the page, as a block and as the
+    // text of a link (teasers repeat headlines and links).
+    let mut same: std::collections::HashMap<u64, (u16, u16)> = std::collections::HashMap::with_capacity(blocks.len() + link_hashes.len());
+    for b in &blocks {
+        let e = same.entry(b.hash).or_default();
+        e.0 = e.0.saturating_add(1);
+    }
+    for h in &link_hashes {
+        let e = same.entry(*h).or_default();
+        e.1 = e.1.saturating_add(1);
+    }
 
     let mut units = Vec::with_capacity(blocks.len());
     let mut features = Vec::with_capacity(blocks.len());
@@ -1062,6 +1279,22 @@ pub(crate) fn read(html: &str) -> Page {
         for g in 0..GROUPS.len() {
             row.push((local >> g & 1) as f32);
         }
+        let mut lca = b.owner;
+        while !top_anc[lca as usize] {
+            lca = nodes[lca as usize].parent;
+        }
+        let lca_depth = nodes[lca as usize].depth as f32;
+        let (blocks_same, links_same) = same.get(&b.hash).copied().unwrap_or_default();
+        row.extend_from_slice(&[
+            b.after_media as u8 as f32,
+            (blocks_same.saturating_sub(1)).min(3) as f32,
+            links_same.min(3) as f32,
+            owner.depth as f32 - lca_depth,
+            top_depth - lca_depth,
+            second_score,
+            in_second_tree.get(b.owner as usize).copied().unwrap_or(false) as u8 as f32,
+        ]);
+        debug_assert_eq!(row.len(), NAMES.len());
         features.push(row);
         units.push(b.unit);
     }
@@ -1081,17 +1314,32 @@ mod tests {
     }
 
     #[test]
-    fn head_scripts_styles_svg_and_comments_are_dropped_before_tokenizing() {
-        let page = "<html><head><title>T</title></head><BODY><p>a</p><SCRIPT type=x>if (a<b) { x('</p>') }</script><!-- <p>c</p> --><svg><text>d</text></svg><p>b</p><style>p{}</STYLE><scripts>e</scripts>";
-        assert_eq!(strip_junk(page), "<BODY><p>a</p><p>b</p><scripts>e</scripts>");
-        assert_eq!(strip_junk("<p>x</p><script>never closed"), "<p>x</p>");
-        assert!(matches!(strip_junk("<p>plain</p>"), Cow::Borrowed(_)));
-        // Only the attributes the reader uses reach the tokenizer.
+    fn head_scripts_styles_svg_and_comments_are_skipped() {
+        let page = "<html><head><title>T</title><p>head text</p></head><BODY><p>a</p><SCRIPT type=x>if (a<b) { x('</p>') }</script><!-- <p>c</p> --><svg><text>d</text></svg><p>b</p><style>p{}</STYLE><scripts>e</scripts><!DOCTYPE x><p>f<textarea>g</textarea> h</p>";
+        assert_eq!(texts(&read(page)), ["a", "b", "e", "f h"]);
+        assert_eq!(texts(&read("<p>x</p><script>never closed <p>y</p>")), ["x"]);
+        // Attributes are read with their quotes; a tag cut by the end of
+        // the page is dropped.
+        let p = read("<div class=\"a > b\" data-x='y>z' ID=main-story hidden><p>t</p></div><p>u</p><div class=\"never closed");
+        assert_eq!(texts(&p), ["t", "u"]);
+        assert_eq!(dom(&p, 0, "dom_g_content"), 1.0);
+        assert_eq!(dom(&p, 0, "dom_g_hidden"), 1.0);
+        assert_eq!(texts(&read("<p>1 < 2 and 3 <= 4</p><p>a</ p>b</p>")), ["1 < 2 and 3 <= 4", "ab"]);
+    }
+
+    #[test]
+    fn character_references_are_decoded_as_html5_does() {
+        let d = |s: &str, attr: bool| {
+            let mut o = String::new();
+            decode_into(s, &mut o, attr);
+            o
+        };
         assert_eq!(
-            strip_junk("<div class=\"a b\" data-x='y>z' ID=k href=/x hidden><img src=x alt=\"\"/><a href=y>t</a></div>"),
-            "<div class=\"a b\" ID=k hidden><img/><a>t</a></div>"
+            d("a &amp; b &lt;&gt &#233;&#xE9;&#X41; &#150; &#0; &#; &bogus; &notit; &amp", false),
+            "a & b <> \u{e9}\u{e9}A \u{2013} \u{fffd} &#; &bogus; \u{ac}it; &"
         );
-        assert_eq!(strip_junk("<p>a</p><div class=\"never closed"), "<p>a</p><div class=\"never closed");
+        assert_eq!(d("x?a=1&copy=2&copy;", true), "x?a=1&copy=2\u{a9}");
+        assert_eq!(d("&NotEqualTilde; &#x110000;", false), "\u{2242}\u{338} \u{fffd}");
     }
 
     #[test]
@@ -1145,6 +1393,26 @@ mod tests {
         assert_eq!(dom(&p, 0, "dom_t_article"), 1.0);
         assert_eq!(dom(&p, 0, "dom_g_content"), 1.0);
         assert!(p.features.iter().all(|r| r.len() == NAMES.len()));
+    }
+
+    #[test]
+    fn table_rows_hover_cards_embeds_and_repeats() {
+        let p = read("<body><table><tr><th>Pos</th><th>Driver</th></tr><tr><td>1</td><td>Kyle Busch</td></tr></table></body>");
+        assert_eq!(texts(&p), ["Pos Driver", "1 Kyle Busch"]);
+        // Text shown only on hover, or hidden, is not read; an embedded
+        // post is not a share box.
+        let p = read("<body><p>Rep. <span class=rollover-people><a href=/p>Ann Lee</a><span class=rollover-people-block><a href=/x>Another story</a></span></span> said no.<span hidden>Ad</span></p><blockquote class=twitter-tweet><p>A post</p></blockquote></body>");
+        assert_eq!(texts(&p), ["Rep. Ann Lee said no.", "A post"]);
+        assert_eq!(dom(&p, 1, "dom_g_share"), 0.0);
+        // A block after an image; a block that repeats a link elsewhere.
+        let p = read("<body><a href=/s>Story of the day</a><div><img src=x><p>A man walks by.</p><p>Story of the day</p><p>Other text here.</p></div></body>");
+        // (The link alone outside the article is set aside.)
+        assert_eq!(texts(&p), ["A man walks by.", "Story of the day", "Other text here."]);
+        assert_eq!(dom(&p, 0, "dom_after_media"), 1.0);
+        assert_eq!(dom(&p, 1, "dom_after_media"), 0.0);
+        assert_eq!(dom(&p, 1, "dom_link_text"), 1.0);
+        assert_eq!(dom(&p, 1, "dom_same_text"), 1.0);
+        assert_eq!(dom(&p, 2, "dom_same_text"), 0.0);
     }
 
     #[test]

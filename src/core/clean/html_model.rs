@@ -43,23 +43,22 @@ impl HtmlModel {
         Ok(HtmlModel { threshold: model.html_threshold, model, inputs })
     }
 
-    /// The probability that a block with line features `line` and DOM
-    /// features `dom` is article text.
-    pub fn predict(&self, line: &[f32], dom: &[f32]) -> f64 {
-        let get = |s: &Source| match *s {
-            Source::Line(i) => line[i],
-            Source::Dom(i) => dom[i],
-        };
-        // On the stack: this runs for every block of every page.
-        let mut buf = [0f32; 192];
-        if self.inputs.len() <= buf.len() {
-            for (b, s) in buf.iter_mut().zip(&self.inputs) {
-                *b = get(s);
-            }
-            self.model.predict(&buf[..self.inputs.len()])
-        } else {
-            self.model.predict(&self.inputs.iter().map(get).collect::<Vec<_>>())
+    /// The probabilities of the units `which` (indices into both), from
+    /// their line features (`line`, rows of `width` one after the other)
+    /// and DOM features (`dom`), into `out` (one per index). All at once:
+    /// the trees walk eight units side by side.
+    pub fn predict_units(&self, line: &[f32], width: usize, dom: &[Vec<f32>], which: &[usize], out: &mut [f64]) {
+        let w = self.inputs.len();
+        let mut rows = Vec::with_capacity(which.len() * w);
+        for &k in which {
+            let (l, d) = (&line[k * width..(k + 1) * width], &dom[k]);
+            rows.extend(self.inputs.iter().map(|s| match *s {
+                Source::Line(i) => l[i],
+                Source::Dom(i) => d[i],
+            }));
         }
+        let all: Vec<usize> = (0..which.len()).collect();
+        self.model.predict_rows(&rows, w, &all, out);
     }
 }
 

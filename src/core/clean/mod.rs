@@ -257,8 +257,10 @@ pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
     let mut probs = vec![0.0; units.len()];
     let threshold = if html && !dom.is_empty() {
         let hm = html_model::model();
-        for &k in &judged {
-            probs[k] = hm.predict(row(k), &dom[k]);
+        let mut judged_probs = vec![0.0; judged.len()];
+        hm.predict_units(&rows, features::WIDTH, &dom, &judged, &mut judged_probs);
+        for (&k, p) in judged.iter().zip(judged_probs) {
+            probs[k] = p;
         }
         hm.threshold
     } else {

@@ -202,6 +202,7 @@ impl Model {
 
     /// The probability that a unit with features `x` is article text (one
     /// row; [`Model::predict_rows`] is faster for many).
+    #[cfg(test)]
     pub fn predict(&self, x: &[f32]) -> f64 {
         let mut out = [0.0];
         self.predict_rows(x, x.len(), &[0], &mut out);

@@ -225,13 +225,7 @@ impl Model {
         // The lanes' features, feature by feature: `xs[f * LANES + l]`.
         let mut xs = [0.0f32; MAX_FEATURES * LANES];
         for (chunk, out) in which.chunks(LANES).zip(out.chunks_mut(LANES)) {
-            // A short last chunk repeats its first row in the spare lanes.
-            for l in 0..LANES {
-                let i = chunk[if l < chunk.len() { l } else { 0 }];
-                for (f, &v) in rows[i * width..(i + 1) * width].iter().enumerate() {
-                    xs[f * LANES + l] = v;
-                }
-            }
+            load_lanes(rows, width, chunk, &mut xs);
             let mut raw = [0.0f32; LANES];
             let mask = self.nodes.len() - 1;
             let nodes = &self.nodes[..=mask];
@@ -255,6 +249,18 @@ impl Model {
     }
 }
 
+/// Puts the rows `chunk` (at most [`LANES`]) of `rows` into `xs` feature
+/// by feature, `xs[f * LANES + l]`; a short chunk repeats its first row in
+/// the spare lanes.
+fn load_lanes(rows: &[f32], width: usize, chunk: &[usize], xs: &mut [f32; MAX_FEATURES * LANES]) {
+    for l in 0..LANES {
+        let i = chunk[if l < chunk.len() { l } else { 0 }];
+        for (f, &v) in rows[i * width..(i + 1) * width].iter().enumerate() {
+            xs[f * LANES + l] = v;
+        }
+    }
+}
+
 /// [`Model::predict_rows`] on perfect trees, [`LANES`] rows at a time
 /// through every tree. Every row adds its trees' leaves in tree order, as
 /// the pointer walk does, so its f32 sum has the same bits.
@@ -262,13 +268,7 @@ fn predict_perfect(p: &Perfect, rows: &[f32], width: usize, which: &[usize], out
     // The lanes' features, feature by feature: `xs[f * LANES + l]`.
     let mut xs = [0.0f32; MAX_FEATURES * LANES];
     for (chunk, out) in which.chunks(LANES).zip(out.chunks_mut(LANES)) {
-        // A short last chunk repeats its first row in the spare lanes.
-        for l in 0..LANES {
-            let i = chunk[if l < chunk.len() { l } else { 0 }];
-            for (f, &v) in rows[i * width..(i + 1) * width].iter().enumerate() {
-                xs[f * LANES + l] = v;
-            }
-        }
+        load_lanes(rows, width, chunk, &mut xs);
         let mut raw = [0.0f32; LANES];
         for ((splits, leaves), &d) in p.splits.iter().zip(&p.leaves).zip(&p.depths) {
             let mut i = [0usize; LANES];

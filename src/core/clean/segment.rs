@@ -78,10 +78,9 @@ fn wrap_width(lines: &[&str]) -> Option<usize> {
 fn is_reference(l: &str) -> bool {
     let t = l.trim_start();
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    digits > 0 && t[digits..].starts_with(". ") && t[digits + 2..].bytes().take_while(u8::is_ascii_alphabetic).count() > 0 && {
-        let scheme = t[digits + 2..].bytes().take_while(u8::is_ascii_alphabetic).count();
-        t.as_bytes().get(digits + 2 + scheme) == Some(&b':')
-    }
+    let Some(rest) = t[digits..].strip_prefix(". ").filter(|_| digits > 0) else { return false };
+    let scheme = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
+    scheme > 0 && rest.as_bytes().get(scheme) == Some(&b':')
 }
 
 fn first_word_len(t: &str) -> usize {

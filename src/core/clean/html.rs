@@ -23,6 +23,7 @@ use aho_corasick::AhoCorasick;
 
 use super::segment::Unit;
 use super::BlockKind;
+use crate::core::formats::decode_char_refs;
 use crate::core::sanitize::sanitize_line;
 
 /// Elements dropped with their content, unread.
@@ -86,66 +87,6 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> usize {
         j = c;
     }
     b.len()
-}
-
-/// Appends `s` to `out` with its character references decoded as the
-/// HTML5 tokenizer does (named ones by longest match, legacy names
-/// without `;`, numeric ones with the Windows-1252 fix-ups). In an
-/// attribute value a legacy name followed by `=` or a letter stays as it is.
-fn decode_into(s: &str, out: &mut String, attr: bool) {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while let Some(o) = memchr::memchr(b'&', &b[i..]) {
-        let amp = i + o;
-        out.push_str(&s[i..amp]);
-        i = amp + 1;
-        if b.get(i) == Some(&b'#') {
-            let hex = matches!(b.get(i + 1), Some(b'x' | b'X'));
-            let start = i + 1 + hex as usize;
-            let end = start + b[start..].iter().take_while(|c| if hex { c.is_ascii_hexdigit() } else { c.is_ascii_digit() }).count();
-            if end == start {
-                out.push('&');
-                continue;
-            }
-            let v = u32::from_str_radix(&s[start..end.min(start + 8)], if hex { 16 } else { 10 }).unwrap_or(u32::MAX);
-            let v = if end - start > 8 { u32::MAX } else { v };
-            let c = match v {
-                0 => '\u{fffd}',
-                0x80..=0x9f => {
-                    html5ever::data::C1_REPLACEMENTS[(v - 0x80) as usize].unwrap_or_else(|| char::from_u32(v).unwrap_or('\u{fffd}'))
-                }
-                _ => char::from_u32(v).unwrap_or('\u{fffd}'),
-            };
-            out.push(c);
-            i = end + (b.get(end) == Some(&b';')) as usize;
-            continue;
-        }
-        // Named: the longest prefix that names a character.
-        let mut best = None;
-        let mut end = i;
-        while end < b.len() && (b[end].is_ascii_alphanumeric() || b[end] == b';') {
-            end += 1;
-            match html5ever::data::NAMED_ENTITIES.get(&s[i..end]) {
-                None => break,
-                Some(&(0, _)) => {}
-                Some(&v) => best = Some((end, v)),
-            }
-            if b[end - 1] == b';' {
-                break;
-            }
-        }
-        match best {
-            Some((e, (c1, c2))) if !(attr && b[e - 1] != b';' && b.get(e).is_some_and(|&x| x == b'=' || x.is_ascii_alphanumeric())) => {
-                out.extend(char::from_u32(c1));
-                if c2 != 0 {
-                    out.extend(char::from_u32(c2));
-                }
-                i = e;
-            }
-            _ => out.push('&'),
-        }
-    }
-    out.push_str(&s[i..]);
 }
 
 /// Reads a start tag's attributes from `from` (just after its name) to its
@@ -222,7 +163,7 @@ fn read_attrs(html: &str, from: usize, scratch: &mut String) -> Option<(u32, boo
         }
         let value = if value.contains('&') {
             scratch.clear();
-            decode_into(value, scratch, true);
+            decode_char_refs(value, scratch, true);
             scratch.as_str()
         } else {
             value
@@ -256,7 +197,7 @@ fn tokenize(html: &str, st: &mut State) {
     let text = |st: &mut State, t: &str, scratch: &mut String| {
         if t.contains('&') {
             scratch.clear();
-            decode_into(t, scratch, false);
+            decode_char_refs(t, scratch, false);
             st.text(scratch);
         } else {
             st.text(t);
@@ -1331,7 +1272,7 @@ mod tests {
     fn character_references_are_decoded_as_html5_does() {
         let d = |s: &str, attr: bool| {
             let mut o = String::new();
-            decode_into(s, &mut o, attr);
+            decode_char_refs(s, &mut o, attr);
             o
         };
         assert_eq!(

@@ -40,6 +40,63 @@ fn articleish() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..24).prop_map(|v| v.concat())
 }
 
+/// Markup that looks like a news page's head and byline: tags, attributes
+/// with and without quotes, character references, comments, raw-text
+/// elements, cut anywhere, with escapes and wide characters between.
+fn htmlish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        any::<String>(),
+        prop::sample::select(vec![
+            "<",
+            ">",
+            "</",
+            "/>",
+            "=",
+            "\"",
+            "'",
+            " ",
+            "&amp;",
+            "&",
+            "&#x1b;",
+            "&notit;",
+            "<!--",
+            "-->",
+            "<!doctype html>",
+            "<title>",
+            "</title>",
+            "<h1>",
+            "</h1>",
+            "<h2 ",
+            "<p>",
+            "<p rel=author>",
+            "<a rel='Author'>",
+            "</a>",
+            "<span itemprop=author>",
+            "<b itemprop=\"name\">",
+            "</span>",
+            "<meta ",
+            "name=author ",
+            "property=og:title ",
+            "content=\"",
+            "content=",
+            "<link rel=canonical href=",
+            "<time datetime=",
+            "<time>",
+            "</time>",
+            "<script>",
+            "</script>",
+            "<noscript>",
+            "<textarea>",
+            "<svg><title>",
+            "é",
+            "漢字",
+            "\u{1b}]0;x\u{7}",
+        ])
+        .prop_map(str::to_owned),
+    ];
+    prop::collection::vec(piece, 0..48).prop_map(|v| v.concat())
+}
+
 const NAMES: [&str; 5] = ["a.txt", "a.md", "a.html", "a.jsonl", "noext"];
 
 proptest! {
@@ -69,6 +126,14 @@ proptest! {
         for a in &r.articles {
             prop_assert!(meta_is_safe(&a.meta));
             prop_assert!(is_safe(&a.doc.text));
+        }
+    }
+
+    #[test]
+    fn html_metadata_is_safe_on_any_markup(page in htmlish()) {
+        let r = parse("a.html", page.as_bytes());
+        for a in &r.articles {
+            prop_assert!(meta_is_safe(&a.meta));
         }
     }
 

@@ -1269,21 +1269,6 @@ mod tests {
     }
 
     #[test]
-    fn character_references_are_decoded_as_html5_does() {
-        let d = |s: &str, attr: bool| {
-            let mut o = String::new();
-            decode_char_refs(s, &mut o, attr);
-            o
-        };
-        assert_eq!(
-            d("a &amp; b &lt;&gt &#233;&#xE9;&#X41; &#150; &#0; &#; &bogus; &notit; &amp", false),
-            "a & b <> \u{e9}\u{e9}A \u{2013} \u{fffd} &#; &bogus; \u{ac}it; &"
-        );
-        assert_eq!(d("x?a=1&copy=2&copy;", true), "x?a=1&copy=2\u{a9}");
-        assert_eq!(d("&NotEqualTilde; &#x110000;", false), "\u{2242}\u{338} \u{fffd}");
-    }
-
-    #[test]
     fn paragraphs_close_themselves_and_entities_are_decoded() {
         let p = read("<body><p>One &amp; two<p>Three<div>Four</div>Five</body>");
         assert_eq!(texts(&p), ["One & two", "Three", "Four", "Five"]);

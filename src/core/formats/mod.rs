@@ -4,6 +4,7 @@
 //! takes the metadata from what the file states and leaves the body as text
 //! for the cleaner.
 
+mod charref;
 mod html;
 mod jsonl;
 mod text;
@@ -11,7 +12,7 @@ mod text;
 use super::article::{content_hash, Document, Format, Meta};
 use super::decode::{decode, NotText};
 
-pub(crate) use html::decode_char_refs;
+pub(crate) use charref::decode_char_refs;
 pub use html::{cap_depth, html_meta, MAX_DEPTH};
 pub use text::{breadcrumb_of as text_breadcrumb, strip_inline_markup, text_meta};
 

@@ -23,7 +23,7 @@ use aho_corasick::AhoCorasick;
 
 use super::segment::Unit;
 use super::BlockKind;
-use crate::core::formats::decode_char_refs;
+use crate::core::formats::{decode_char_refs, is_ws, read_attrs};
 use crate::core::sanitize::sanitize_line;
 
 /// Elements dropped with their content, unread.
@@ -68,10 +68,6 @@ impl Name {
     }
 }
 
-fn is_ws(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-}
-
 /// Where the first `</name` (ASCII case-insensitive) at or after `from`
 /// starts, or the end of `b`.
 fn find_close(b: &[u8], from: usize, name: &[u8]) -> usize {
@@ -94,60 +90,10 @@ fn find_close(b: &[u8], from: usize, name: &[u8]) -> usize {
 /// Returns the bits, the hidden flag, whether it ends with `/>` and where
 /// the tag ends; `None` when the page ends inside the tag (the HTML5
 /// tokenizer drops such a tag).
-fn read_attrs(html: &str, from: usize, scratch: &mut String) -> Option<(u32, bool, bool, usize)> {
-    let b = html.as_bytes();
-    let n = b.len();
-    let mut j = from;
+fn tag_evidence(html: &str, from: usize, scratch: &mut String) -> Option<(u32, bool, bool, usize)> {
     let mut own = 0;
     let mut hidden = false;
-    loop {
-        while j < n && is_ws(b[j]) {
-            j += 1;
-        }
-        match *b.get(j)? {
-            b'>' => return Some((own, hidden, false, j + 1)),
-            b'/' => {
-                if b.get(j + 1) == Some(&b'>') {
-                    return Some((own, hidden, true, j + 2));
-                }
-                j += 1;
-                continue;
-            }
-            _ => {}
-        }
-        let a0 = j;
-        j += 1; // a first '=' belongs to the name
-        while j < n && !is_ws(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
-            j += 1;
-        }
-        let name = &b[a0..j];
-        let mut k = j;
-        while k < n && is_ws(b[k]) {
-            k += 1;
-        }
-        let mut value = "";
-        if b.get(k) == Some(&b'=') {
-            k += 1;
-            while k < n && is_ws(b[k]) {
-                k += 1;
-            }
-            match *b.get(k)? {
-                q @ (b'"' | b'\'') => {
-                    let e = k + 1 + memchr::memchr(q, &b[k + 1..])?;
-                    value = &html[k + 1..e];
-                    k = e + 1;
-                }
-                b'>' => {}
-                _ => {
-                    let v0 = k;
-                    while k < n && !is_ws(b[k]) && b[k] != b'>' {
-                        k += 1;
-                    }
-                    value = &html[v0..k];
-                }
-            }
-            j = k;
-        }
+    let (end, self_closing) = read_attrs(html, from, |name, value| {
         let kind = match name.len() {
             2 if name.eq_ignore_ascii_case(b"id") => 1,
             4 if name.eq_ignore_ascii_case(b"role") => 1,
@@ -159,7 +105,7 @@ fn read_attrs(html: &str, from: usize, scratch: &mut String) -> Option<(u32, boo
             _ => 0,
         };
         if kind == 0 {
-            continue;
+            return;
         }
         let value = if value.contains('&') {
             scratch.clear();
@@ -174,7 +120,8 @@ fn read_attrs(html: &str, from: usize, scratch: &mut String) -> Option<(u32, boo
             3 => hidden = true,
             _ => hidden |= value == "true",
         }
-    }
+    })?;
+    Some((own, hidden, self_closing, end))
 }
 
 /// Elements whose content is raw text (no tags inside) to their end tag.
@@ -221,7 +168,7 @@ fn tokenize(html: &str, st: &mut State) {
                 Some(c) if c.is_ascii_alphabetic() => {
                     let len = rest[1..].iter().take_while(|&&c| !is_ws(c) && c != b'/' && c != b'>').count();
                     let name = Name::new(&rest[1..1 + len]);
-                    let Some((.., end)) = read_attrs(html, at + 2 + len, &mut scratch) else {
+                    let Some((.., end)) = tag_evidence(html, at + 2 + len, &mut scratch) else {
                         i = b.len();
                         break;
                     };
@@ -245,7 +192,7 @@ fn tokenize(html: &str, st: &mut State) {
                     continue;
                 }
                 let name = Name::new(raw_name);
-                let Some((own, hidden, self_closing, end)) = read_attrs(html, at + 1 + len, &mut scratch) else {
+                let Some((own, hidden, self_closing, end)) = tag_evidence(html, at + 1 + len, &mut scratch) else {
                     i = b.len();
                     break;
                 };

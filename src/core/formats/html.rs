@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::charref::decode_char_refs;
+use super::markup::{decode_char_refs, is_ws, read_attrs};
 use super::url_host;
 use crate::core::article::Meta;
 use crate::core::date::parse_date;
@@ -392,56 +392,10 @@ fn is_heading(tag: &str) -> bool {
     matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
 
-fn is_ws(c: u8) -> bool {
-    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-}
-
-/// Reads a start tag's attributes from `from` (just after its name) to its
-/// `>`: the values of the [`Key`] ones (the first of a name wins, as in
-/// HTML5), decoded. Returns where the tag ends; `None` when the page ends
-/// inside the tag (the HTML5 tokenizer drops such a tag).
-fn read_attrs<'a>(html: &'a str, from: usize, attrs: &mut [Option<Cow<'a, str>>; 7]) -> Option<usize> {
-    let b = html.as_bytes();
-    let n = b.len();
-    let mut j = from;
-    loop {
-        while j < n && (is_ws(b[j]) || b[j] == b'/') {
-            j += 1;
-        }
-        if *b.get(j)? == b'>' {
-            return Some(j + 1);
-        }
-        let a0 = j;
-        j += 1; // a first '=' belongs to the name
-        while j < n && !is_ws(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
-            j += 1;
-        }
-        let name = &b[a0..j];
-        while j < n && is_ws(b[j]) {
-            j += 1;
-        }
-        let mut value = "";
-        if b.get(j) == Some(&b'=') {
-            j += 1;
-            while j < n && is_ws(b[j]) {
-                j += 1;
-            }
-            match *b.get(j)? {
-                q @ (b'"' | b'\'') => {
-                    let e = j + 1 + memchr::memchr(q, &b[j + 1..])?;
-                    value = &html[j + 1..e];
-                    j = e + 1;
-                }
-                b'>' => {}
-                _ => {
-                    let v0 = j;
-                    while j < n && !is_ws(b[j]) && b[j] != b'>' {
-                        j += 1;
-                    }
-                    value = &html[v0..j];
-                }
-            }
-        }
+/// The [`Key`] attributes of a start tag (the first of a name wins, as in
+/// HTML5), decoded; `read_attrs`' answer.
+fn key_attrs<'a>(html: &'a str, from: usize, attrs: &mut [Option<Cow<'a, str>>; 7]) -> Option<usize> {
+    let (end, _) = read_attrs(html, from, |name, value| {
         if let Some(k) = Key::of(name) {
             attrs[k as usize].get_or_insert_with(|| {
                 if value.contains('&') {
@@ -453,7 +407,8 @@ fn read_attrs<'a>(html: &'a str, from: usize, attrs: &mut [Option<Cow<'a, str>>;
                 }
             });
         }
-    }
+    })?;
+    Some(end)
 }
 
 /// Elements whose content is text to their end tag, never markup.
@@ -500,7 +455,7 @@ fn scan(html: &str) -> Found {
             continue;
         }
         let mut attrs: [Option<Cow<'_, str>>; 7] = Default::default();
-        let Some(end) = read_attrs(html, name_end, &mut attrs) else { break };
+        let Some(end) = key_attrs(html, name_end, &mut attrs) else { break };
         found.start(&tag, &attrs);
         i = end;
         if is_raw(&tag) {

@@ -4,16 +4,16 @@
 //! takes the metadata from what the file states and leaves the body as text
 //! for the cleaner.
 
-mod charref;
 mod html;
 mod jsonl;
+mod markup;
 mod text;
 
 use super::article::{content_hash, Document, Format, Meta};
 use super::decode::{decode, NotText};
 
-pub(crate) use charref::decode_char_refs;
 pub use html::{cap_depth, html_meta, MAX_DEPTH};
+pub(crate) use markup::{decode_char_refs, is_ws, read_attrs};
 pub use text::{breadcrumb_of as text_breadcrumb, strip_inline_markup, text_meta};
 
 /// One article read from a file, before it joins a library.

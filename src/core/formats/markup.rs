@@ -1,7 +1,72 @@
-//! HTML character references (`&amp;`, `&#233;`, `&notin;`), decoded as
-//! the HTML5 tokenizer decodes them, with html5ever's table of names: the
-//! one piece of an HTML parser that both the cleaner's reader and the
-//! metadata scanner need.
+//! The pieces of an HTML5 tokenizer that both the cleaner's HTML reader
+//! and the metadata scanner need: start-tag attributes, and character
+//! references (`&amp;`, `&#233;`, `&notin;`) decoded as HTML5 decodes them,
+//! with html5ever's table of names.
+
+/// HTML's whitespace between attributes.
+pub(crate) fn is_ws(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+}
+
+/// Reads a start tag's attributes from `from` (just after its name) to its
+/// `>`, giving `each` every name and raw value (character references left
+/// in). Returns where the tag ends and whether it ends with `/>`; `None`
+/// when the page ends inside the tag (the HTML5 tokenizer drops such a tag).
+pub(crate) fn read_attrs<'a>(html: &'a str, from: usize, mut each: impl FnMut(&'a [u8], &'a str)) -> Option<(usize, bool)> {
+    let b = html.as_bytes();
+    let n = b.len();
+    let mut j = from;
+    loop {
+        while j < n && is_ws(b[j]) {
+            j += 1;
+        }
+        match *b.get(j)? {
+            b'>' => return Some((j + 1, false)),
+            b'/' => {
+                if b.get(j + 1) == Some(&b'>') {
+                    return Some((j + 2, true));
+                }
+                j += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let a0 = j;
+        j += 1; // a first '=' belongs to the name
+        while j < n && !is_ws(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
+            j += 1;
+        }
+        let name = &b[a0..j];
+        let mut k = j;
+        while k < n && is_ws(b[k]) {
+            k += 1;
+        }
+        let mut value = "";
+        if b.get(k) == Some(&b'=') {
+            k += 1;
+            while k < n && is_ws(b[k]) {
+                k += 1;
+            }
+            match *b.get(k)? {
+                q @ (b'"' | b'\'') => {
+                    let e = k + 1 + memchr::memchr(q, &b[k + 1..])?;
+                    value = &html[k + 1..e];
+                    k = e + 1;
+                }
+                b'>' => {}
+                _ => {
+                    let v0 = k;
+                    while k < n && !is_ws(b[k]) && b[k] != b'>' {
+                        k += 1;
+                    }
+                    value = &html[v0..k];
+                }
+            }
+            j = k;
+        }
+        each(name, value);
+    }
+}
 
 /// Appends `s` to `out` with its character references decoded as the
 /// HTML5 tokenizer does (named ones by longest match, legacy names
@@ -66,6 +131,21 @@ pub(crate) fn decode_char_refs(s: &str, out: &mut String, attr: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn attributes_are_read_with_their_quotes_to_the_end_of_the_tag() {
+        let read = |tag: &str| {
+            let mut seen = Vec::new();
+            let end = read_attrs(tag, 0, |n, v| seen.push(format!("{}={v}", String::from_utf8_lossy(n))));
+            (seen, end)
+        };
+        let tag = " class=\"a > b\" data-x='y>z' ID=main =odd hidden/>rest";
+        let (seen, end) = read(tag);
+        assert_eq!(seen, ["class=a > b", "data-x=y>z", "ID=main", "=odd=", "hidden="]);
+        assert_eq!(end, Some((tag.len() - "rest".len(), true)));
+        assert_eq!(read(" a = 1 / b>").1, Some((11, false)));
+        assert_eq!(read(" class=\"never closed").1, None);
+    }
 
     #[test]
     fn character_references_are_decoded_as_html5_does() {

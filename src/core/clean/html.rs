@@ -23,7 +23,7 @@ use aho_corasick::AhoCorasick;
 
 use super::segment::Unit;
 use super::BlockKind;
-use crate::core::formats::{decode_char_refs, is_ws, read_attrs};
+use crate::core::formats::{closes_p, decode_char_refs, is_void, is_ws, read_attrs};
 use crate::core::sanitize::sanitize_line;
 
 /// Elements dropped with their content, unread.
@@ -486,70 +486,6 @@ fn is_skipped(name: &str) -> bool {
             | "canvas"
             | "video"
             | "audio"
-    )
-}
-
-fn is_void(name: &str) -> bool {
-    matches!(
-        name,
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "source"
-            | "track"
-            | "wbr"
-            | "param"
-            | "keygen"
-    )
-}
-
-/// Start tags that close an open `<p>` (HTML5 "close a p element").
-fn closes_p(name: &str) -> bool {
-    matches!(
-        name,
-        "address"
-            | "article"
-            | "aside"
-            | "blockquote"
-            | "center"
-            | "details"
-            | "dialog"
-            | "dir"
-            | "div"
-            | "dl"
-            | "fieldset"
-            | "figcaption"
-            | "figure"
-            | "footer"
-            | "header"
-            | "hgroup"
-            | "main"
-            | "menu"
-            | "nav"
-            | "ol"
-            | "p"
-            | "section"
-            | "summary"
-            | "ul"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "pre"
-            | "listing"
-            | "form"
-            | "plaintext"
-            | "table"
-            | "hr"
     )
 }
 

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::markup::{decode_char_refs, is_ws, read_attrs};
+use super::markup::{closes_p, decode_char_refs, is_void, is_ws, read_attrs};
 use super::url_host;
 use crate::core::article::Meta;
 use crate::core::date::parse_date;
@@ -322,70 +322,6 @@ impl Found {
             }
         }
     }
-}
-
-fn is_void(tag: &str) -> bool {
-    matches!(
-        tag,
-        "area"
-            | "base"
-            | "br"
-            | "col"
-            | "embed"
-            | "hr"
-            | "img"
-            | "input"
-            | "link"
-            | "meta"
-            | "source"
-            | "track"
-            | "wbr"
-            | "param"
-            | "keygen"
-    )
-}
-
-/// Start tags that end an open `<p>` (HTML5's "in body" rules).
-fn closes_p(tag: &str) -> bool {
-    is_heading(tag)
-        || matches!(
-            tag,
-            "address"
-                | "article"
-                | "aside"
-                | "blockquote"
-                | "center"
-                | "details"
-                | "dialog"
-                | "dir"
-                | "div"
-                | "dl"
-                | "dd"
-                | "dt"
-                | "fieldset"
-                | "figcaption"
-                | "figure"
-                | "footer"
-                | "form"
-                | "header"
-                | "hgroup"
-                | "hr"
-                | "li"
-                | "listing"
-                | "main"
-                | "menu"
-                | "nav"
-                | "ol"
-                | "p"
-                | "plaintext"
-                | "pre"
-                | "search"
-                | "section"
-                | "summary"
-                | "table"
-                | "ul"
-                | "xmp"
-        )
 }
 
 fn is_heading(tag: &str) -> bool {

@@ -13,7 +13,7 @@ use super::article::{content_hash, Document, Format, Meta};
 use super::decode::{decode, NotText};
 
 pub use html::{cap_depth, html_meta, MAX_DEPTH};
-pub(crate) use markup::{decode_char_refs, is_ws, read_attrs};
+pub(crate) use markup::{closes_p, decode_char_refs, is_void, is_ws, read_attrs};
 pub use text::{breadcrumb_of as text_breadcrumb, strip_inline_markup, text_meta};
 
 /// One article read from a file, before it joins a library.

@@ -19,10 +19,23 @@ pub fn is_unsafe_char(c: char) -> bool {
     }
 }
 
+/// Does `s` hold a character of [`is_unsafe_char`]? Looks at bytes first:
+/// an unsafe character is an ASCII control or starts with the byte 0xC2
+/// (C1 controls) or 0xE2 (the bidirectional marks), so most text is
+/// cleared without decoding a character.
+fn has_unsafe(s: &str) -> bool {
+    // A fold without early exit, so that the compiler runs it on vectors.
+    let suspect = s
+        .as_bytes()
+        .iter()
+        .fold(false, |any, &b| any | ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b == 0x7f) | (b == 0xc2) | (b == 0xe2));
+    suspect && s.chars().any(is_unsafe_char)
+}
+
 /// Removes escape sequences and unsafe characters; keeps `\n` and `\t`.
 /// A lone `\r` is dropped (CRLF is normalised before this by the decoder).
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe_char) {
+    if !has_unsafe(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -102,7 +115,7 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 
 /// True when the string holds nothing that could drive a terminal.
 pub fn is_safe(s: &str) -> bool {
-    !s.chars().any(is_unsafe_char)
+    !has_unsafe(s)
 }
 
 #[cfg(test)]
@@ -147,6 +160,14 @@ mod tests {
         assert_eq!(sanitize("ok\u{1b}]0;never ends"), "ok");
         assert_eq!(sanitize("ok\u{1b}[12;"), "ok");
         assert_eq!(sanitize("ok\u{1b}"), "ok");
+    }
+
+    #[test]
+    fn the_byte_test_finds_what_the_character_test_finds() {
+        for c in ('\u{0}'..='\u{3000}').chain(['\u{1f600}', '\u{fffd}']) {
+            let s = format!("ab{c}cd");
+            assert_eq!(has_unsafe(&s), s.chars().any(is_unsafe_char), "{c:?}");
+        }
     }
 
     #[test]

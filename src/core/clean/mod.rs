@@ -113,6 +113,17 @@ fn source_key(meta: &Meta) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// `s.to_lowercase()`, byte by byte when `s` is ASCII (most units are):
+/// the standard one goes character by character after the first
+/// non-ASCII chunk and for every tail shorter than a chunk.
+fn lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        s.to_ascii_lowercase()
+    } else {
+        s.to_lowercase()
+    }
+}
+
 /// A line's hash, from its lower-cased text.
 fn line_hash(lower: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(lower.as_bytes())
@@ -125,7 +136,7 @@ impl Repeats {
         for (doc, meta) in docs {
             let Some(key) = source_key(meta) else { continue };
             let Units { units, .. } = units_of(doc);
-            let seen: HashSet<u64> = units.iter().filter(|u| !u.text.is_empty()).map(|u| line_hash(&u.text.to_lowercase())).collect();
+            let seen: HashSet<u64> = units.iter().filter(|u| !u.text.is_empty()).map(|u| line_hash(&lowercase(&u.text))).collect();
             let entry = r.sources.entry(key).or_default();
             entry.0 += 1;
             for h in seen {
@@ -196,7 +207,7 @@ fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
     let Units { units, html, dom, set_aside } = units_of(doc);
     let page = rules::Page::new(meta);
     let source = repeats.source(meta);
-    let lower: Vec<String> = units.iter().map(|u| u.text.to_lowercase()).collect();
+    let lower: Vec<String> = units.iter().map(|u| lowercase(&u.text)).collect();
     let mut verdicts = Vec::with_capacity(units.len());
     let mut hints = Vec::with_capacity(units.len());
     for (u, lower) in units.iter().zip(&lower) {

@@ -244,12 +244,35 @@ fn link_at(s: &str, i: usize) -> Option<(&str, usize)> {
     Some((&s[i + 1..j], close + 1))
 }
 
+/// Is `s` already what [`clean_line`] makes of it: no control character
+/// (tab and newline fold to spaces), no other whitespace than single
+/// spaces between words, no unsafe character? Most lines of a dump are,
+/// and then the line is kept as it is instead of being split and joined.
+fn is_clean_line(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    // Folds without early exits, so that the compiler runs them on vectors.
+    let controls = b.iter().fold(false, |bad, &c| bad | (c < 0x20) | (c == 0x7f));
+    let double_spaces = b.iter().zip(&b[1.min(b.len())..]).fold(false, |bad, (&x, &y)| bad | ((x == b' ') & (y == b' ')));
+    if controls || double_spaces {
+        return false;
+    }
+    // Beyond ASCII: Unicode spaces (no-break, thin...) fold too.
+    s.is_ascii() || !s.chars().any(|c| !c.is_ascii() && (c.is_whitespace() || crate::core::sanitize::is_unsafe_char(c)))
+}
+
 /// `sanitize_line` of a line: unsafe characters removed, whitespace runs
-/// folded to one space, ends trimmed.
-fn clean_line(s: &str) -> String {
+/// folded to one space, ends trimmed. Takes the line as it may already be
+/// owned, to return it as it is when it is clean already.
+fn clean_line(s: Cow<'_, str>) -> String {
+    if is_clean_line(&s) {
+        return s.into_owned();
+    }
     let unsafe_byte = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f;
     if s.bytes().any(unsafe_byte) || (!s.is_ascii() && s.chars().any(crate::core::sanitize::is_unsafe_char)) {
-        return sanitize_line(s);
+        return sanitize_line(&s);
     }
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
@@ -312,9 +335,9 @@ fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
     let text = if markup {
         let mut m = String::with_capacity(t.len());
         strip_markup(&t, &mut m);
-        clean_line(&m)
+        clean_line(Cow::Owned(m))
     } else {
-        clean_line(&t)
+        clean_line(t)
     };
     (text, kind, list, link_chars, links)
 }
@@ -395,6 +418,34 @@ mod tests {
             let mut out = String::new();
             strip_markup(s, &mut out);
             assert_eq!(out, strip_inline_markup(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn lines_are_cleaned_as_sanitize_line_cleans_them() {
+        for s in [
+            "",
+            " ",
+            "plain line",
+            "two  spaces",
+            " lead",
+            "trail ",
+            "tab\there",
+            "nl\nthere",
+            "esc\u{1b}[1mx",
+            "del\u{7f}x",
+            "caf\u{e9} cr\u{e8}me",
+            "no\u{a0}break",
+            "thin\u{2009}space",
+            "bidi\u{202e}x",
+            "c1\u{85}x",
+            "ideographic\u{3000}space",
+            "\u{2019}quoted\u{201d} \u{2014} dash",
+        ] {
+            assert_eq!(clean_line(Cow::Borrowed(s)), sanitize_line(s), "{s:?}");
+            if is_clean_line(s) {
+                assert_eq!(sanitize_line(s), s, "{s:?}");
+            }
         }
     }
 

@@ -4,7 +4,6 @@
 //! reads these through `byline clean --features`, so training and inference
 //! compute them with the same code.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
@@ -163,6 +162,16 @@ fn prefix_of(lower: &str) -> Option<&str> {
     Some(&lower[..end])
 }
 
+/// For each unit's hash (`None`: not counted), does another unit have the
+/// same? Found in a sorted copy, without a hash map.
+fn repeated(hashes: impl Iterator<Item = Option<u64>>) -> Vec<bool> {
+    let hashes: Vec<Option<u64>> = hashes.collect();
+    let mut sorted: Vec<u64> = hashes.iter().flatten().copied().collect();
+    sorted.sort_unstable();
+    let count = |h: u64| sorted[sorted.partition_point(|&x| x < h)..].iter().take(2).filter(|&&x| x == h).count();
+    hashes.iter().map(|h| h.is_some_and(|h| count(h) > 1)).collect()
+}
+
 /// What the rules found about a unit that the model may also use.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Hints {
@@ -231,18 +240,26 @@ fn is_punctuation(c: char) -> bool {
 }
 
 /// Is `c` trimmed from the ends of a word ([`word_core`])?
-fn edge_char(c: char) -> bool {
+fn edge_char(c: char, props: &mut CharProps) -> bool {
     if c.is_ascii() {
         !c.is_ascii_alphanumeric()
     } else {
-        is_punctuation(c) || !c.is_alphanumeric()
+        is_punctuation(c) || !props.alphanumeric(c)
     }
+}
+
+/// `s.trim_matches(edge_char)`, character by character.
+fn trim_edges<'a>(s: &'a str, props: &mut CharProps) -> &'a str {
+    let start = s.char_indices().find(|&(_, c)| !edge_char(c, props)).map_or(s.len(), |(i, _)| i);
+    let s = &s[start..];
+    let end = s.char_indices().rev().find(|&(_, c)| !edge_char(c, props)).map_or(0, |(i, c)| i + c.len_utf8());
+    &s[..end]
 }
 
 /// A word without the punctuation at its ends: `w.trim_matches(edge_char)`,
 /// trimming ASCII bytes first (most words end in ASCII) and decoding
 /// characters only when an end is not ASCII.
-fn word_core(w: &str) -> &str {
+fn word_core<'a>(w: &'a str, props: &mut CharProps) -> &'a str {
     let b = w.as_bytes();
     // The first and last bytes that are no ASCII punctuation or space.
     let kept = |c: &u8| !c.is_ascii() || c.is_ascii_alphanumeric();
@@ -251,7 +268,7 @@ fn word_core(w: &str) -> &str {
     // Both cuts are next to ASCII bytes, so on character boundaries.
     let rest = &w[start..end.max(start)];
     match (rest.as_bytes().first(), rest.as_bytes().last()) {
-        (Some(f), Some(l)) if !f.is_ascii() || !l.is_ascii() => rest.trim_matches(edge_char),
+        (Some(f), Some(l)) if !f.is_ascii() || !l.is_ascii() => trim_edges(rest, props),
         _ => rest,
     }
 }
@@ -308,9 +325,164 @@ impl CharProps {
         }
         slot.1
     }
+
+    /// `c.is_alphanumeric()`.
+    fn alphanumeric(&mut self, c: char) -> bool {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            self.of(c) & (ALPHABETIC | NUMERIC) != 0
+        }
+    }
+
+    /// `c.is_uppercase()`.
+    fn uppercase(&mut self, c: char) -> bool {
+        if c.is_ascii() {
+            c.is_ascii_uppercase()
+        } else {
+            self.of(c) & UPPERCASE != 0
+        }
+    }
 }
 
+/// ASCII whitespace as `char::is_whitespace` sees it (`u8::is_ascii_whitespace`
+/// leaves out the vertical tab).
+const fn ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+/// `t.split_whitespace()` of ASCII text, on bytes.
+fn ascii_words(t: &str) -> impl Iterator<Item = &str> {
+    t.as_bytes().split(|&b| ascii_space(b)).filter(|w| !w.is_empty()).map(move |w| {
+        // Cut at ASCII bytes, so on character boundaries.
+        let at = w.as_ptr() as usize - t.as_ptr() as usize;
+        &t[at..at + w.len()]
+    })
+}
+
+/// Where [`count_chars`] counts each class of ASCII byte: one 8-bit lane
+/// of a `u64` per class, so that a byte adds to all its classes at once.
+const DIGIT_LANE: u32 = 0;
+const LETTER_LANE: u32 = 8;
+const UPPER_LANE: u32 = 16;
+const SPACE_LANE: u32 = 24;
+const SEP_LANE: u32 = 32;
+const COMMA_LANE: u32 = 40;
+
+/// Per ASCII byte, 1 in the lane of each class it belongs to.
+static ASCII_LANES: [u64; 128] = {
+    let mut t = [0u64; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        let mut lanes = 0u64;
+        if b.is_ascii_digit() {
+            lanes |= 1 << DIGIT_LANE;
+        }
+        if b.is_ascii_alphabetic() {
+            lanes |= 1 << LETTER_LANE;
+        }
+        if b.is_ascii_uppercase() {
+            lanes |= 1 << UPPER_LANE;
+        }
+        if ascii_space(b) {
+            lanes |= 1 << SPACE_LANE;
+        }
+        if matches!(b, b'|' | b'/' | b'>') {
+            lanes |= 1 << SEP_LANE;
+        }
+        if b == b',' {
+            lanes |= 1 << COMMA_LANE;
+        }
+        t[c] = lanes;
+        c += 1;
+    }
+    t
+};
+
+/// Counts the characters of a unit. ASCII bytes (most of them) go through
+/// [`ASCII_LANES`] without decoding; other characters through
+/// [`count_other`].
 fn count_chars(t: &str, props: &mut CharProps) -> Chars {
+    let mut n = Chars::default();
+    let b = t.as_bytes();
+    let mut ascii = 0;
+    let mut i = 0;
+    while i < b.len() {
+        // At most 255 bytes between read-outs, so that no lane overflows.
+        let end = (i + 255).min(b.len());
+        let mut lanes = 0u64;
+        while i < end {
+            let c = b[i];
+            if c < 0x80 {
+                lanes += ASCII_LANES[c as usize];
+                ascii += 1;
+                i += 1;
+            } else {
+                let ch = t[i..].chars().next().expect("a character starts here");
+                count_other(ch, &mut n, props);
+                i += ch.len_utf8();
+            }
+        }
+        let lane = |at: u32| (lanes >> at & 0xff) as usize;
+        n.digits += lane(DIGIT_LANE);
+        n.letters += lane(LETTER_LANE);
+        n.alnum += lane(DIGIT_LANE) + lane(LETTER_LANE);
+        n.upper += lane(UPPER_LANE);
+        n.spaces += lane(SPACE_LANE);
+        n.seps += lane(SEP_LANE);
+        n.commas += lane(COMMA_LANE);
+    }
+    n.chars += ascii;
+    // '.', '!' or '?' before a space or at the end.
+    n.sentences += memchr::memchr3_iter(b'.', b'!', b'?', b).filter(|&i| i + 1 == b.len() || b[i + 1] == b' ').count();
+    n
+}
+
+/// [`count_chars`] of one character beyond ASCII.
+fn count_other(c: char, n: &mut Chars, props: &mut CharProps) {
+    n.chars += 1;
+    if ('\u{c0}'..='\u{ff}').contains(&c) && c != '\u{d7}' && c != '\u{f7}' {
+        // Latin-1 letters: capitals up to U+00DE.
+        n.alnum += 1;
+        n.letters += 1;
+        n.upper += (c <= '\u{de}') as usize;
+        return;
+    }
+    if is_punctuation(c) {
+        if c == '\u{2022}' || c == '\u{203a}' {
+            n.seps += 1;
+        }
+        return;
+    }
+    if is_cjk(c) {
+        n.cjk += 1;
+    }
+    let bits = props.of(c);
+    // `char::is_alphanumeric` is alphabetic or numeric.
+    if bits & (ALPHABETIC | NUMERIC) != 0 {
+        n.alnum += 1;
+    }
+    if bits & ALPHABETIC != 0 {
+        n.letters += 1;
+        if bits & UPPERCASE != 0 {
+            n.upper += 1;
+        }
+    }
+    if bits & WHITESPACE != 0 {
+        n.spaces += 1;
+    }
+    match c {
+        '\u{2022}' | '\u{00b7}' | '\u{00bb}' | '\u{203a}' => n.seps += 1,
+        '\u{00a9}' => n.copyright = true,
+        '\u{3002}' | '\u{ff01}' | '\u{ff1f}' => n.sentences += 1,
+        _ => {}
+    }
+}
+
+/// The former character-by-character count, kept as the tests' oracle.
+#[cfg(test)]
+fn count_by_char(t: &str, props: &mut CharProps) -> Chars {
     let mut n = Chars::default();
     let b = t.as_bytes();
     for (i, c) in t.char_indices() {
@@ -415,16 +587,21 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         let mut stops = 0usize;
         let mut caps = 0usize;
         let mut overlap = 0usize;
-        for w in t.split_whitespace() {
+        let mut on_word = |w: &str| {
             nwords += 1;
-            let core = word_core(w);
+            let core = word_core(w, &mut props);
             // Lower-case only what a lookup needs: stop words are short.
             let lower: &str = if aligned {
                 let at = core.as_ptr() as usize - t.as_ptr() as usize;
                 &lower_t[at..at + core.len()]
-            } else if core.chars().any(char::is_uppercase) && (core.len() <= 8 || !title_words.is_empty()) {
+            } else if core.chars().any(|c| props.uppercase(c)) && (core.len() <= 8 || !title_words.is_empty()) {
                 buf.clear();
-                buf.extend(core.chars().flat_map(char::to_lowercase));
+                if core.is_ascii() {
+                    buf.push_str(core);
+                    buf.make_ascii_lowercase();
+                } else {
+                    buf.extend(core.chars().flat_map(char::to_lowercase));
+                }
                 &buf
             } else {
                 core
@@ -432,12 +609,17 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             if stop.contains(lower) {
                 stops += 1;
             }
-            if w.chars().next().is_some_and(char::is_uppercase) {
+            if w.chars().next().is_some_and(|c| props.uppercase(c)) {
                 caps += 1;
             }
             if title_lens >> lower.len().min(63) & 1 == 1 && title_words.binary_search_by(|x| x.as_str().cmp(lower)).is_ok() {
                 overlap += 1;
             }
+        };
+        if aligned {
+            ascii_words(t).for_each(&mut on_word);
+        } else {
+            t.split_whitespace().for_each(&mut on_word);
         }
         // Text without spaces between words counts about two characters a word.
         let nw = (nwords + c.cjk / 2) as f32;
@@ -553,16 +735,8 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
     }
     // Repeats within the page: the same text, or the same start.
     let hash = |t: &str| xxhash_rust::xxh3::xxh3_64(t.as_bytes());
-    let mut same: HashMap<u64, u32> = HashMap::new();
-    let mut same_start: HashMap<u64, u32> = HashMap::new();
-    for (k, l) in lower.iter().enumerate() {
-        if base[k].words >= 3.0 {
-            *same.entry(hash(l)).or_default() += 1;
-        }
-        if let Some(p) = prefix_of(l) {
-            *same_start.entry(hash(p)).or_default() += 1;
-        }
-    }
+    let dup = repeated((0..n).map(|k| (base[k].words >= 3.0).then(|| hash(&lower[k]))));
+    let dup_start = repeated(lower.iter().map(|l| prefix_of(l).map(hash)));
     // Teaser cards: a one-sentence blurb right after a headline-like line.
     let card: Vec<bool> = (0..n).map(|k| k > 0 && base[k - 1].headline && base[k].blurb).collect();
     let mut card_sum = vec![0u32; n + 1];
@@ -649,12 +823,9 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             shorts / cnt,
         ]);
         let win = |v: &[u32]| (v[hi + 1] - v[lo]) as f32 / cnt;
-        let l = lower[k].as_str();
-        let dup = b.words >= 3.0 && same.get(&hash(l)).is_some_and(|&c| c > 1);
-        let dup_start = prefix_of(l).is_some_and(|p| same_start.get(&hash(p)).is_some_and(|&c| c > 1));
         rows[(k + 1) * WIDTH - NEW..(k + 1) * WIDTH].copy_from_slice(&[
-            dup as u8 as f32,
-            dup_start as u8 as f32,
+            dup[k] as u8 as f32,
+            dup_start[k] as u8 as f32,
             lw(sums[k].stamps as f32),
             lw((total_stamps - sums[k + 1].stamps) as f32),
             b.cue as u8 as f32,
@@ -705,6 +876,34 @@ mod tests {
     }
 
     #[test]
+    fn characters_are_counted_as_one_by_one() {
+        let long = format!("{}. x", "Ab1 ,|/>".repeat(70));
+        for t in [
+            "",
+            " ",
+            "A. b! C? d.",
+            "x.y a,b | c/d > e\t\u{b}f\r\n g  h",
+            "End.",
+            "1,000 US$ . ! ?",
+            "a.\tb",
+            "\u{201c}Caf\u{e9}\u{201d} \u{2014} na\u{ef}ve \u{a9} 2024 \u{2022} \u{bb} \u{b7}.",
+            "\u{5148}\u{65e5}\u{3002}iPhone\u{ff01}\u{3000}\u{4e0d}\u{ff1f}",
+            "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}, \u{43c}\u{438}\u{440}! \u{a0}x",
+            long.as_str(),
+        ] {
+            let (a, c) = (count_chars(t, &mut CharProps::new()), count_by_char(t, &mut CharProps::new()));
+            assert_eq!(
+                (a.chars, a.spaces, a.cjk, a.alnum, a.digits, a.letters, a.upper, a.seps, a.commas, a.copyright, a.sentences),
+                (c.chars, c.spaces, c.cjk, c.alnum, c.digits, c.letters, c.upper, c.seps, c.commas, c.copyright, c.sentences),
+                "{t:?}"
+            );
+            if t.is_ascii() {
+                assert_eq!(ascii_words(t).collect::<Vec<_>>(), t.split_whitespace().collect::<Vec<_>>(), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
     fn remembered_char_properties_are_the_unicode_ones() {
         let mut props = CharProps::new();
         // Twice over, so that every slot is both filled and found again.
@@ -739,7 +938,8 @@ mod tests {
             "\u{ff01}\u{ff01}",
             "!\u{e9}!",
         ] {
-            assert_eq!(word_core(w), w.trim_matches(edge_char), "{w:?}");
+            let by_tables = |c: char| if c.is_ascii() { !c.is_ascii_alphanumeric() } else { is_punctuation(c) || !c.is_alphanumeric() };
+            assert_eq!(word_core(w, &mut CharProps::new()), w.trim_matches(by_tables), "{w:?}");
         }
     }
 

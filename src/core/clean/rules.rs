@@ -67,6 +67,11 @@ fn phrase_in(lower: &str) -> Option<&'static Phrase> {
     if let Some(w) = p.whole.iter().find(|w| w.phrase == line) {
         return Some(w);
     }
+    // Most lines hold no phrase: a plain search (which may skip ahead with
+    // a prefilter) tells, before all matches are listed.
+    if !p.matcher.is_match(lower) {
+        return None;
+    }
     // The first phrase of the file that occurs, as a reader of the file expects.
     p.matcher.find_overlapping_iter(lower).map(|m| m.pattern().as_usize()).min().map(|i| &p.inside[i])
 }

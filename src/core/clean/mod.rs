@@ -232,23 +232,56 @@ fn model_detail(row: &[f32], p: f64) -> String {
     let get = |i: usize| at[i].map(|i| row[i]).unwrap_or(0.0);
     let (link_share, link_rate, log_words, list, in_main_run, before_main, win_link_share) =
         (get(0), get(1), get(2), get(3), get(4), get(5), get(6));
-    let mut why = Vec::new();
+    let mut detail = String::with_capacity(80);
+    detail.push_str("article score ");
+    push_two_decimals(&mut detail, p);
+    let mut why = |reason: &str| {
+        detail.push_str(if detail.ends_with(|c: char| c.is_ascii_digit()) { ": " } else { ", " });
+        detail.push_str(reason);
+    };
     if link_share > 0.5 || link_rate > 0.3 {
-        why.push("mostly links");
+        why("mostly links");
     }
     if log_words < 2.0 {
-        why.push("short");
+        why("short");
     }
     if list > 0.0 {
-        why.push("a list item");
+        why("a list item");
     }
     if in_main_run == 0.0 {
-        why.push(if before_main > 0.0 { "before the main text" } else { "after the main text" });
+        why(if before_main > 0.0 { "before the main text" } else { "after the main text" });
     }
     if win_link_share > 0.4 {
-        why.push("among links");
+        why("among links");
     }
-    format!("article score {p:.2}{}{}", if why.is_empty() { "" } else { ": " }, why.join(", "))
+    detail
+}
+
+/// Appends `format!("{p:.2}")` for a probability `p`: the same digits (the
+/// exact binary value rounded, ties to even, as the standard formatting
+/// does), in integer arithmetic instead of the general float formatter,
+/// which cost more than the rest of a removed unit's explanation.
+fn push_two_decimals(out: &mut String, p: f64) {
+    use std::fmt::Write;
+    if !(0.0..=1.0).contains(&p) || p.is_sign_negative() {
+        let _ = write!(out, "{p:.2}");
+        return;
+    }
+    // p = m * 2^-k exactly, with k >= 52 for any p <= 1.
+    let bits = p.to_bits();
+    let (exponent, fraction) = ((bits >> 52) as i64, bits & ((1 << 52) - 1));
+    let (m, k) = if exponent == 0 { (fraction, 1074) } else { (fraction | 1 << 52, 1075 - exponent) };
+    // Hundredths: m * 100 / 2^k, rounded (a value this small is 0).
+    let hundredths = if k >= 127 {
+        0
+    } else {
+        let scaled = u128::from(m) * 100;
+        let (q, r, half) = (scaled >> k, scaled & ((1 << k) - 1), 1u128 << (k - 1));
+        q + u128::from(r > half || (r == half && q % 2 == 1))
+    };
+    // At most 100, as p <= 1.
+    let digit = |d: u128| char::from(b'0' + d as u8);
+    out.extend([digit(hundredths / 100), '.', digit(hundredths / 10 % 10), digit(hundredths % 10)]);
 }
 
 /// Cleans one article's document.
@@ -442,6 +475,28 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         Document { format: Format::Text, text: text.into() }
+    }
+
+    #[test]
+    fn scores_are_written_as_the_standard_formatting_writes_them() {
+        let mut values = vec![0.0, -0.0, 1.0, 0.125, 0.375, 0.625, 0.875, 0.005, 0.015, 0.995, 0.9999, 1e-300, 5e-324, 1.5, -0.2, f64::NAN];
+        // Around every rounding edge, and spread over [0, 1].
+        for i in 0..=200 {
+            let edge = i as f64 / 200.0;
+            values.extend([edge, f64::from_bits(edge.to_bits() + 1), f64::from_bits(edge.to_bits().saturating_sub(1))]);
+        }
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push((x >> 11) as f64 / (1u64 << 53) as f64);
+        }
+        for p in values {
+            let mut s = String::new();
+            push_two_decimals(&mut s, p);
+            assert_eq!(s, format!("{p:.2}"), "{p:e}");
+        }
     }
 
     #[test]

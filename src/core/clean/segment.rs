@@ -89,11 +89,8 @@ fn first_word_len(t: &str) -> usize {
 
 /// Counts '[' minus ']' to see a link left open at the end of a line.
 fn open_brackets(s: &str) -> i32 {
-    s.bytes().fold(0, |n, c| match c {
-        b'[' => n + 1,
-        b']' => n - 1,
-        _ => n,
-    })
+    // Most lines have none: found with memchr rather than byte by byte.
+    memchr::memchr2_iter(b'[', b']', s.as_bytes()).map(|i| if s.as_bytes()[i] == b'[' { 1 } else { -1 }).sum()
 }
 
 /// Removes lynx references `[12]` and w3m form boxes from a line, and
@@ -135,7 +132,7 @@ fn markdown_links(s: &str) -> (usize, usize) {
         if let Some(open) = head.rfind('[') {
             let inner = &head[open + 1..];
             let inner = inner.rsplit_once('[').map(|(_, t)| t).unwrap_or(inner);
-            chars += inner.trim_start_matches(['!', ' ']).chars().filter(|c| c.is_alphanumeric() || *c == ' ').count();
+            chars += link_text_chars(inner.trim_start_matches(['!', ' ']));
             links += 1;
         }
         rest = &rest[close + 2..];
@@ -146,6 +143,15 @@ fn markdown_links(s: &str) -> (usize, usize) {
         }
     }
     (chars, links)
+}
+
+/// Letters, digits and spaces of a link's text.
+fn link_text_chars(t: &str) -> usize {
+    if t.is_ascii() {
+        t.bytes().filter(|c| c.is_ascii_alphanumeric() || *c == b' ').count()
+    } else {
+        t.chars().filter(|c| c.is_alphanumeric() || *c == ' ').count()
+    }
 }
 
 /// Does `s` hold a markdown image `![`?
@@ -253,14 +259,19 @@ fn is_clean_line(s: &str) -> bool {
     if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
         return false;
     }
-    // Folds without early exits, so that the compiler runs them on vectors.
-    let controls = b.iter().fold(false, |bad, &c| bad | (c < 0x20) | (c == 0x7f));
-    let double_spaces = b.iter().zip(&b[1.min(b.len())..]).fold(false, |bad, (&x, &y)| bad | ((x == b' ') & (y == b' ')));
-    if controls || double_spaces {
-        return false;
-    }
-    // Beyond ASCII: Unicode spaces (no-break, thin...) fold too.
-    s.is_ascii() || !s.chars().any(|c| !c.is_ascii() && (c.is_whitespace() || crate::core::sanitize::is_unsafe_char(c)))
+    // A fold without early exit, so that the compiler runs it on vectors.
+    let controls = b.iter().fold(0u8, |bad, &c| bad | (c < 0x20) as u8 | (c == 0x7f) as u8);
+    controls == 0 && memchr::memmem::find(b, b"  ").is_none() && !has_unicode_space_or_unsafe(s)
+}
+
+/// Does `s` hold a Unicode space (no-break, thin, ideographic...) or an
+/// unsafe character beyond ASCII? Each starts with the byte 0xC2, 0xE1,
+/// 0xE2 or 0xE3 (never a continuation byte), so only the characters
+/// starting with one of those are decoded.
+fn has_unicode_space_or_unsafe(s: &str) -> bool {
+    let b = s.as_bytes();
+    let odd = |i: usize| s[i..].chars().next().is_some_and(|c| c.is_whitespace() || crate::core::sanitize::is_unsafe_char(c));
+    memchr::memchr3_iter(0xc2, 0xe2, 0xe3, b).any(odd) || memchr::memchr_iter(0xe1, b).any(odd)
 }
 
 /// `sanitize_line` of a line: unsafe characters removed, whitespace runs
@@ -441,6 +452,10 @@ mod tests {
             "c1\u{85}x",
             "ideographic\u{3000}space",
             "\u{2019}quoted\u{201d} \u{2014} dash",
+            "ogham\u{1680}space",
+            "narrow\u{202f}no-break",
+            "line\u{2028}separator",
+            "\u{e9}\u{2060}joiner",
         ] {
             assert_eq!(clean_line(Cow::Borrowed(s)), sanitize_line(s), "{s:?}");
             if is_clean_line(s) {

@@ -141,6 +141,44 @@ fn thread_cues() -> &'static AhoCorasick {
     })
 }
 
+/// The title's words, lower-cased, to count a unit's words found in it.
+struct TitleWords {
+    /// Words of at most 8 bytes as their [`word_key`]s, with their lengths
+    /// (compared as numbers, not through a string comparison each).
+    short: Vec<(u64, usize)>,
+    /// The longer words, sorted.
+    long: Vec<String>,
+    /// The byte lengths of all the words, to skip most lookups.
+    lens: u64,
+}
+
+impl TitleWords {
+    fn new(title: &str) -> Self {
+        let mut words: Vec<String> = title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        words.sort_unstable();
+        words.dedup();
+        let lens = words.iter().fold(0u64, |m, w| m | 1 << w.len().min(63));
+        let (short, long): (Vec<String>, Vec<String>) = words.into_iter().partition(|w| word_key(w).is_some());
+        let short = short.iter().filter_map(|w| Some((word_key(w)?, w.len()))).collect();
+        TitleWords { short, long, lens }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.short.is_empty() && self.long.is_empty()
+    }
+
+    /// Is `w` (lower-cased) one of the words?
+    fn contains(&self, w: &str) -> bool {
+        if self.lens >> w.len().min(63) & 1 == 0 {
+            return false;
+        }
+        match word_key(w) {
+            Some(key) => self.short.contains(&(key, w.len())),
+            None => self.long.binary_search_by(|x| x.as_str().cmp(w)).is_ok(),
+        }
+    }
+}
+
 /// A short line of a comment thread or teaser list: a cue word ("reply",
 /// "votes", "2 days ago") in a line of at most 8 words.
 fn is_cue(lower: &str, words: f32) -> bool {
@@ -564,12 +602,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
     let title_lower = title.to_lowercase();
     // `str::contains` of the title, with the searcher built once.
     let title_finder = memchr::memmem::Finder::new(title_lower.as_bytes());
-    let mut title_words: Vec<String> =
-        title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    title_words.sort_unstable();
-    title_words.dedup();
-    // The byte lengths of the title's words, to skip most lookups.
-    let title_lens = title_words.iter().fold(0u64, |m, w| m | 1 << w.len().min(63));
+    let title_words = TitleWords::new(title);
     let mut rows = vec![0.0f32; n * WIDTH];
     let mut base: Vec<Base> = Vec::with_capacity(n);
     // Own features that go after the context ones (added later in NAMES).
@@ -612,7 +645,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             if w.chars().next().is_some_and(|c| props.uppercase(c)) {
                 caps += 1;
             }
-            if title_lens >> lower.len().min(63) & 1 == 1 && title_words.binary_search_by(|x| x.as_str().cmp(lower)).is_ok() {
+            if title_words.contains(lower) {
                 overlap += 1;
             }
         };
@@ -901,6 +934,21 @@ mod tests {
                 assert_eq!(ascii_words(t).collect::<Vec<_>>(), t.split_whitespace().collect::<Vec<_>>(), "{t:?}");
             }
         }
+    }
+
+    #[test]
+    fn title_words_are_found_as_in_a_sorted_list() {
+        let title = "Caf\u{e9} owners Say: the EXTRAORDINARY rent rise is a-ok, 2024";
+        let mut sorted: Vec<String> =
+            title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        sorted.sort_unstable();
+        let words = TitleWords::new(title);
+        for w in
+            ["caf\u{e9}", "caf", "owners", "say", "the", "extraordinary", "extraordinar", "rent", "a", "ok", "2024", "is", "rise", "x", ""]
+        {
+            assert_eq!(words.contains(w), sorted.binary_search_by(|x| x.as_str().cmp(w)).is_ok(), "{w:?}");
+        }
+        assert!(TitleWords::new("").is_empty() && !words.is_empty());
     }
 
     #[test]

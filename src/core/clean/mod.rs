@@ -232,7 +232,8 @@ fn model_detail(row: &[f32], p: f64) -> String {
     let get = |i: usize| at[i].map(|i| row[i]).unwrap_or(0.0);
     let (link_share, link_rate, log_words, list, in_main_run, before_main, win_link_share) =
         (get(0), get(1), get(2), get(3), get(4), get(5), get(6));
-    let mut detail = String::with_capacity(80);
+    // The longest explanation has 87 bytes.
+    let mut detail = String::with_capacity(88);
     detail.push_str("article score ");
     push_two_decimals(&mut detail, p);
     let mut why = |reason: &str| {

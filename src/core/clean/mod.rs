@@ -113,15 +113,31 @@ fn source_key(meta: &Meta) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// `s.to_lowercase()`, byte by byte when `s` is ASCII (most units are):
-/// the standard one goes character by character after the first
-/// non-ASCII chunk and for every tail shorter than a chunk.
+/// `s.to_lowercase()`, with ASCII runs lower-cased byte by byte: the
+/// standard one goes character by character after the first non-ASCII
+/// chunk (one curly quote) and for every tail shorter than a chunk.
 fn lowercase(s: &str) -> String {
     if s.is_ascii() {
-        s.to_ascii_lowercase()
-    } else {
-        s.to_lowercase()
+        return s.to_ascii_lowercase();
     }
+    // `str::to_lowercase` lower-cases a capital sigma by its context.
+    if s.contains('\u{3a3}') {
+        return s.to_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            out.extend(c.to_lowercase());
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 /// A line's hash, from its lower-cased text.
@@ -476,6 +492,22 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         Document { format: Format::Text, text: text.into() }
+    }
+
+    #[test]
+    fn units_are_lower_cased_as_the_standard_library_does() {
+        for s in [
+            "",
+            "ASCII Only",
+            "\u{201c}Quoted\u{201d} CAF\u{c9} Stra\u{df}e",
+            "\u{130}stanbul \u{130}I",
+            "\u{3a3}\u{39f}\u{3a3} \u{39f}\u{3a3}",
+            "\u{41f}\u{420}\u{418}\u{412}\u{415}\u{422} World",
+            "\u{5148}\u{65e5}ABC\u{3002}",
+            "\u{1e9e}\u{2126}\u{212a}\u{212b} K",
+        ] {
+            assert_eq!(lowercase(s), s.to_lowercase(), "{s:?}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use super::BlockKind;
-use crate::core::sanitize::sanitize_line;
+use crate::core::sanitize::{is_clean_line, sanitize_line};
 
 /// One unit of a dump, before classification.
 #[derive(Debug, Clone)]
@@ -248,30 +248,6 @@ fn link_at(s: &str, i: usize) -> Option<(&str, usize)> {
     }
     let close = memchr::memchr(b')', &b[j + 2..])? + j + 2;
     Some((&s[i + 1..j], close + 1))
-}
-
-/// Is `s` already what [`clean_line`] makes of it: no control character
-/// (tab and newline fold to spaces), no other whitespace than single
-/// spaces between words, no unsafe character? Most lines of a dump are,
-/// and then the line is kept as it is instead of being split and joined.
-fn is_clean_line(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
-        return false;
-    }
-    // A fold without early exit, so that the compiler runs it on vectors.
-    let controls = b.iter().fold(0u8, |bad, &c| bad | (c < 0x20) as u8 | (c == 0x7f) as u8);
-    controls == 0 && memchr::memmem::find(b, b"  ").is_none() && !has_unicode_space_or_unsafe(s)
-}
-
-/// Does `s` hold a Unicode space (no-break, thin, ideographic...) or an
-/// unsafe character beyond ASCII? Each starts with the byte 0xC2, 0xE1,
-/// 0xE2 or 0xE3 (never a continuation byte), so only the characters
-/// starting with one of those are decoded.
-fn has_unicode_space_or_unsafe(s: &str) -> bool {
-    let b = s.as_bytes();
-    let odd = |i: usize| s[i..].chars().next().is_some_and(|c| c.is_whitespace() || crate::core::sanitize::is_unsafe_char(c));
-    memchr::memchr3_iter(0xc2, 0xe2, 0xe3, b).any(odd) || memchr::memchr_iter(0xe1, b).any(odd)
 }
 
 /// `sanitize_line` of a line: unsafe characters removed, whitespace runs

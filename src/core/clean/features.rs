@@ -98,8 +98,8 @@ impl StopWords {
         (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & (self.slots.len() - 1)
     }
 
-    fn contains(&self, w: &str) -> bool {
-        let Some(key) = word_key(w) else { return false };
+    /// Is the word of this [`word_key`] a stop word?
+    fn contains_key(&self, key: u64) -> bool {
         let mut i = self.slot(key);
         loop {
             match self.slots[i] {
@@ -148,8 +148,15 @@ struct TitleWords {
     short: Vec<(u64, usize)>,
     /// The longer words, sorted.
     long: Vec<String>,
-    /// The byte lengths of all the words, to skip most lookups.
+    /// The byte lengths of all the words, and a bit per short word's key
+    /// ([`key_bit`]), to skip most lookups.
     lens: u64,
+    keys: u64,
+}
+
+/// One of 64 bits for a [`word_key`].
+fn key_bit(key: u64) -> u32 {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as u32
 }
 
 impl TitleWords {
@@ -159,21 +166,22 @@ impl TitleWords {
         words.dedup();
         let lens = words.iter().fold(0u64, |m, w| m | 1 << w.len().min(63));
         let (short, long): (Vec<String>, Vec<String>) = words.into_iter().partition(|w| word_key(w).is_some());
-        let short = short.iter().filter_map(|w| Some((word_key(w)?, w.len()))).collect();
-        TitleWords { short, long, lens }
+        let short: Vec<(u64, usize)> = short.iter().filter_map(|w| Some((word_key(w)?, w.len()))).collect();
+        let keys = short.iter().fold(0u64, |m, &(key, _)| m | 1 << key_bit(key));
+        TitleWords { short, long, lens, keys }
     }
 
     fn is_empty(&self) -> bool {
         self.short.is_empty() && self.long.is_empty()
     }
 
-    /// Is `w` (lower-cased) one of the words?
-    fn contains(&self, w: &str) -> bool {
+    /// Is `w` (lower-cased, `key` its [`word_key`]) one of the words?
+    fn contains(&self, w: &str, key: Option<u64>) -> bool {
         if self.lens >> w.len().min(63) & 1 == 0 {
             return false;
         }
-        match word_key(w) {
-            Some(key) => self.short.contains(&(key, w.len())),
+        match key {
+            Some(key) => self.keys >> key_bit(key) & 1 == 1 && self.short.contains(&(key, w.len())),
             None => self.long.binary_search_by(|x| x.as_str().cmp(w)).is_ok(),
         }
     }
@@ -253,7 +261,9 @@ fn is_stamp(t: &str, dateline: bool) -> bool {
         return false;
     }
     let b = t.as_bytes();
-    let clock = b.windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
+    // "07:52": a digit, ':' and two digits, found from the colons.
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let clock = memchr::memchr_iter(b':', b).any(|i| i > 0 && digit(i - 1) && digit(i + 1) && digit(i + 2));
     clock || memchr::memmem::find(t.as_bytes(), b" ago").is_some()
 }
 
@@ -639,13 +649,14 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             } else {
                 core
             };
-            if stop.contains(lower) {
+            let key = word_key(lower);
+            if key.is_some_and(|key| stop.contains_key(key)) {
                 stops += 1;
             }
             if w.chars().next().is_some_and(|c| props.uppercase(c)) {
                 caps += 1;
             }
-            if title_words.contains(lower) {
+            if title_words.contains(lower, key) {
                 overlap += 1;
             }
         };
@@ -781,6 +792,8 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         cue_sum[k + 1] = cue_sum[k] + base[k].cue as u32;
     }
     let total_stamps = sums[n].stamps;
+    // The same for every unit of the page.
+    let (doc_log_words, doc_log_units) = (lw(total_words), lw(n as f32));
     let mut cum_chars = 0.0f32;
     for k in 0..n {
         let b = &base[k];
@@ -843,8 +856,8 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             nb_ends(1),
             nb_link(1),
             nb_words(2),
-            lw(total_words),
-            lw(n as f32),
+            doc_log_words,
+            doc_log_units,
             total_links / total_alnum,
             match title_at {
                 None => -1.0,
@@ -946,7 +959,7 @@ mod tests {
         for w in
             ["caf\u{e9}", "caf", "owners", "say", "the", "extraordinary", "extraordinar", "rent", "a", "ok", "2024", "is", "rise", "x", ""]
         {
-            assert_eq!(words.contains(w), sorted.binary_search_by(|x| x.as_str().cmp(w)).is_ok(), "{w:?}");
+            assert_eq!(words.contains(w, word_key(w)), sorted.binary_search_by(|x| x.as_str().cmp(w)).is_ok(), "{w:?}");
         }
         assert!(TitleWords::new("").is_empty() && !words.is_empty());
     }

@@ -98,7 +98,14 @@ pub(crate) fn is_clean_line(s: &str) -> bool {
     }
     // A fold without early exit, so that the compiler runs it on vectors.
     let controls = b.iter().fold(0u8, |bad, &c| bad | (c < 0x20) as u8 | (c == 0x7f) as u8);
-    controls == 0 && memchr::memmem::find(b, b"  ").is_none() && !has_unicode_space_or_unsafe(s)
+    controls == 0 && double_space().find(b).is_none() && !has_unicode_space_or_unsafe(s)
+}
+
+/// A searcher for two spaces, set up once (`memmem::find` sets one up for
+/// every line).
+fn double_space() -> &'static memchr::memmem::Finder<'static> {
+    static F: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    F.get_or_init(|| memchr::memmem::Finder::new(b"  "))
 }
 
 /// Does `s` hold a Unicode space (no-break, thin, ideographic...) or an

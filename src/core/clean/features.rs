@@ -264,7 +264,11 @@ fn is_stamp(t: &str, dateline: bool) -> bool {
     // "07:52": a digit, ':' and two digits, found from the colons.
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     let clock = memchr::memchr_iter(b':', b).any(|i| i > 0 && digit(i - 1) && digit(i + 1) && digit(i + 2));
-    clock || memchr::memmem::find(t.as_bytes(), b" ago").is_some()
+    clock || {
+        // Set up once (`memmem::find` sets a searcher up for every line).
+        static AGO: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+        AGO.get_or_init(|| memchr::memmem::Finder::new(b" ago")).find(b).is_some()
+    }
 }
 
 fn lw(x: f32) -> f32 {

@@ -190,6 +190,11 @@ fn strip_markup(s: &str, out: &mut String) {
     // Bytes of `s` from `from` to `i` are still to be copied to `out`.
     let mut from = 0;
     while i < b.len() {
+        // Straight to the next byte that can start markup.
+        match b[i..].iter().position(|&c| MARKUP_START[c as usize]) {
+            Some(at) => i += at,
+            None => break,
+        }
         let skip = match b[i] {
             // Images: ![alt](src) -> dropped
             b'!' if b.get(i + 1) == Some(&b'[') => link_at(s, i + 1).map(|(_, end)| end),
@@ -223,6 +228,18 @@ fn strip_markup(s: &str, out: &mut String) {
     }
     out.push_str(&s[from..]);
 }
+
+/// The bytes that can start inline markup for [`strip_markup`].
+static MARKUP_START: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'!' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'*' as usize] = true;
+    t[b'`' as usize] = true;
+    t[b'_' as usize] = true;
+    t
+};
 
 /// Parses `[text](target)` starting at `s[i] == '['`; returns the text and
 /// the offset after the closing parenthesis.

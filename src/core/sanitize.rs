@@ -19,10 +19,23 @@ pub fn is_unsafe_char(c: char) -> bool {
     }
 }
 
+/// Does `s` hold a character of [`is_unsafe_char`]? Looks at bytes first:
+/// an unsafe character is an ASCII control or starts with the byte 0xC2
+/// (C1 controls) or 0xE2 (the bidirectional marks), so most text is
+/// cleared without decoding a character.
+fn has_unsafe(s: &str) -> bool {
+    // A fold without early exit, so that the compiler runs it on vectors.
+    let suspect = s
+        .as_bytes()
+        .iter()
+        .fold(false, |any, &b| any | ((b < 0x20) & (b != b'\n') & (b != b'\t')) | (b == 0x7f) | (b == 0xc2) | (b == 0xe2));
+    suspect && s.chars().any(is_unsafe_char)
+}
+
 /// Removes escape sequences and unsafe characters; keeps `\n` and `\t`.
 /// A lone `\r` is dropped (CRLF is normalised before this by the decoder).
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe_char) {
+    if !has_unsafe(s) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
@@ -60,6 +73,9 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
 /// Sanitises a single-line field (title, source, author...): also folds
 /// newlines and tabs into spaces and trims.
 pub fn sanitize_line(s: &str) -> String {
+    if is_clean_line(s) {
+        return s.to_owned();
+    }
     let clean = sanitize(s);
     let mut out = String::with_capacity(clean.len());
     for word in clean.split_whitespace() {
@@ -69,6 +85,37 @@ pub fn sanitize_line(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// Is `s` already what [`sanitize_line`] makes of it: no control character
+/// (tab and newline fold to spaces), no other whitespace than single
+/// spaces between words, no unsafe character? Most lines are, and then the
+/// line is kept as it is instead of being decoded, split and joined.
+pub(crate) fn is_clean_line(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.first() == Some(&b' ') || b.last() == Some(&b' ') {
+        return false;
+    }
+    // A fold without early exit, so that the compiler runs it on vectors.
+    let controls = b.iter().fold(0u8, |bad, &c| bad | (c < 0x20) as u8 | (c == 0x7f) as u8);
+    controls == 0 && double_space().find(b).is_none() && !has_unicode_space_or_unsafe(s)
+}
+
+/// A searcher for two spaces, set up once (`memmem::find` sets one up for
+/// every line).
+fn double_space() -> &'static memchr::memmem::Finder<'static> {
+    static F: std::sync::OnceLock<memchr::memmem::Finder<'static>> = std::sync::OnceLock::new();
+    F.get_or_init(|| memchr::memmem::Finder::new(b"  "))
+}
+
+/// Does `s` hold a Unicode space (no-break, thin, ideographic...) or an
+/// unsafe character beyond ASCII? Each starts with the byte 0xC2, 0xE1,
+/// 0xE2 or 0xE3 (never a continuation byte), so only the characters
+/// starting with one of those are decoded.
+fn has_unicode_space_or_unsafe(s: &str) -> bool {
+    let b = s.as_bytes();
+    let odd = |i: usize| s[i..].chars().next().is_some_and(|c| c.is_whitespace() || is_unsafe_char(c));
+    memchr::memchr3_iter(0xc2, 0xe2, 0xe3, b).any(odd) || memchr::memchr_iter(0xe1, b).any(odd)
 }
 
 fn skip_csi(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
@@ -102,7 +149,7 @@ fn skip_string(chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
 
 /// True when the string holds nothing that could drive a terminal.
 pub fn is_safe(s: &str) -> bool {
-    !s.chars().any(is_unsafe_char)
+    !has_unsafe(s)
 }
 
 #[cfg(test)]
@@ -147,6 +194,26 @@ mod tests {
         assert_eq!(sanitize("ok\u{1b}]0;never ends"), "ok");
         assert_eq!(sanitize("ok\u{1b}[12;"), "ok");
         assert_eq!(sanitize("ok\u{1b}"), "ok");
+    }
+
+    #[test]
+    fn the_byte_test_finds_what_the_character_test_finds() {
+        for c in ('\u{0}'..='\u{3000}').chain(['\u{1f600}', '\u{fffd}']) {
+            let s = format!("ab{c}cd");
+            assert_eq!(has_unsafe(&s), s.chars().any(is_unsafe_char), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn clean_lines_are_what_sanitize_line_makes_of_them() {
+        for c in ('\u{0}'..='\u{3000}').chain(['\u{1f600}', '\u{fffd}']) {
+            for s in [format!("ab{c}cd"), format!("{c}x"), format!("x{c}"), format!("a {c} b")] {
+                if is_clean_line(&s) {
+                    assert_eq!(sanitize_line(&s), s, "{c:?}");
+                }
+            }
+        }
+        assert!(is_clean_line("plain words, \u{201c}quoted\u{201d}") && !is_clean_line("two  spaces") && !is_clean_line(" lead"));
     }
 
     #[test]

@@ -4,7 +4,6 @@
 //! reads these through `byline clean --features`, so training and inference
 //! compute them with the same code.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
@@ -99,8 +98,8 @@ impl StopWords {
         (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 32) as usize & (self.slots.len() - 1)
     }
 
-    fn contains(&self, w: &str) -> bool {
-        let Some(key) = word_key(w) else { return false };
+    /// Is the word of this [`word_key`] a stop word?
+    fn contains_key(&self, key: u64) -> bool {
         let mut i = self.slot(key);
         loop {
             match self.slots[i] {
@@ -142,6 +141,52 @@ fn thread_cues() -> &'static AhoCorasick {
     })
 }
 
+/// The title's words, lower-cased, to count a unit's words found in it.
+struct TitleWords {
+    /// Words of at most 8 bytes as their [`word_key`]s, with their lengths
+    /// (compared as numbers, not through a string comparison each).
+    short: Vec<(u64, usize)>,
+    /// The longer words, sorted.
+    long: Vec<String>,
+    /// The byte lengths of all the words, and a bit per short word's key
+    /// ([`key_bit`]), to skip most lookups.
+    lens: u64,
+    keys: u64,
+}
+
+/// One of 64 bits for a [`word_key`].
+fn key_bit(key: u64) -> u32 {
+    (key.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 58) as u32
+}
+
+impl TitleWords {
+    fn new(title: &str) -> Self {
+        let mut words: Vec<String> = title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        words.sort_unstable();
+        words.dedup();
+        let lens = words.iter().fold(0u64, |m, w| m | 1 << w.len().min(63));
+        let (short, long): (Vec<String>, Vec<String>) = words.into_iter().partition(|w| word_key(w).is_some());
+        let short: Vec<(u64, usize)> = short.iter().filter_map(|w| Some((word_key(w)?, w.len()))).collect();
+        let keys = short.iter().fold(0u64, |m, &(key, _)| m | 1 << key_bit(key));
+        TitleWords { short, long, lens, keys }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.short.is_empty() && self.long.is_empty()
+    }
+
+    /// Is `w` (lower-cased, `key` its [`word_key`]) one of the words?
+    fn contains(&self, w: &str, key: Option<u64>) -> bool {
+        if self.lens >> w.len().min(63) & 1 == 0 {
+            return false;
+        }
+        match key {
+            Some(key) => self.keys >> key_bit(key) & 1 == 1 && self.short.contains(&(key, w.len())),
+            None => self.long.binary_search_by(|x| x.as_str().cmp(w)).is_ok(),
+        }
+    }
+}
+
 /// A short line of a comment thread or teaser list: a cue word ("reply",
 /// "votes", "2 days ago") in a line of at most 8 words.
 fn is_cue(lower: &str, words: f32) -> bool {
@@ -161,6 +206,16 @@ fn prefix_of(lower: &str) -> Option<&str> {
         end += 1;
     }
     Some(&lower[..end])
+}
+
+/// For each unit's hash (`None`: not counted), does another unit have the
+/// same? Found in a sorted copy, without a hash map.
+fn repeated(hashes: impl Iterator<Item = Option<u64>>) -> Vec<bool> {
+    let hashes: Vec<Option<u64>> = hashes.collect();
+    let mut sorted: Vec<u64> = hashes.iter().flatten().copied().collect();
+    sorted.sort_unstable();
+    let count = |h: u64| sorted[sorted.partition_point(|&x| x < h)..].iter().take(2).filter(|&&x| x == h).count();
+    hashes.iter().map(|h| h.is_some_and(|h| count(h) > 1)).collect()
 }
 
 /// What the rules found about a unit that the model may also use.
@@ -206,8 +261,14 @@ fn is_stamp(t: &str, dateline: bool) -> bool {
         return false;
     }
     let b = t.as_bytes();
-    let clock = b.windows(4).any(|w| w[0].is_ascii_digit() && w[1] == b':' && w[2].is_ascii_digit() && w[3].is_ascii_digit());
-    clock || memchr::memmem::find(t.as_bytes(), b" ago").is_some()
+    // "07:52": a digit, ':' and two digits, found from the colons.
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
+    let clock = memchr::memchr_iter(b':', b).any(|i| i > 0 && digit(i - 1) && digit(i + 1) && digit(i + 2));
+    clock || {
+        // Set up once (`memmem::find` sets a searcher up for every line).
+        static AGO: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+        AGO.get_or_init(|| memchr::memmem::Finder::new(b" ago")).find(b).is_some()
+    }
 }
 
 fn lw(x: f32) -> f32 {
@@ -231,18 +292,26 @@ fn is_punctuation(c: char) -> bool {
 }
 
 /// Is `c` trimmed from the ends of a word ([`word_core`])?
-fn edge_char(c: char) -> bool {
+fn edge_char(c: char, props: &mut CharProps) -> bool {
     if c.is_ascii() {
         !c.is_ascii_alphanumeric()
     } else {
-        is_punctuation(c) || !c.is_alphanumeric()
+        is_punctuation(c) || !props.alphanumeric(c)
     }
+}
+
+/// `s.trim_matches(edge_char)`, character by character.
+fn trim_edges<'a>(s: &'a str, props: &mut CharProps) -> &'a str {
+    let start = s.char_indices().find(|&(_, c)| !edge_char(c, props)).map_or(s.len(), |(i, _)| i);
+    let s = &s[start..];
+    let end = s.char_indices().rev().find(|&(_, c)| !edge_char(c, props)).map_or(0, |(i, c)| i + c.len_utf8());
+    &s[..end]
 }
 
 /// A word without the punctuation at its ends: `w.trim_matches(edge_char)`,
 /// trimming ASCII bytes first (most words end in ASCII) and decoding
 /// characters only when an end is not ASCII.
-fn word_core(w: &str) -> &str {
+fn word_core<'a>(w: &'a str, props: &mut CharProps) -> &'a str {
     let b = w.as_bytes();
     // The first and last bytes that are no ASCII punctuation or space.
     let kept = |c: &u8| !c.is_ascii() || c.is_ascii_alphanumeric();
@@ -251,7 +320,7 @@ fn word_core(w: &str) -> &str {
     // Both cuts are next to ASCII bytes, so on character boundaries.
     let rest = &w[start..end.max(start)];
     match (rest.as_bytes().first(), rest.as_bytes().last()) {
-        (Some(f), Some(l)) if !f.is_ascii() || !l.is_ascii() => rest.trim_matches(edge_char),
+        (Some(f), Some(l)) if !f.is_ascii() || !l.is_ascii() => trim_edges(rest, props),
         _ => rest,
     }
 }
@@ -308,9 +377,164 @@ impl CharProps {
         }
         slot.1
     }
+
+    /// `c.is_alphanumeric()`.
+    fn alphanumeric(&mut self, c: char) -> bool {
+        if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            self.of(c) & (ALPHABETIC | NUMERIC) != 0
+        }
+    }
+
+    /// `c.is_uppercase()`.
+    fn uppercase(&mut self, c: char) -> bool {
+        if c.is_ascii() {
+            c.is_ascii_uppercase()
+        } else {
+            self.of(c) & UPPERCASE != 0
+        }
+    }
 }
 
+/// ASCII whitespace as `char::is_whitespace` sees it (`u8::is_ascii_whitespace`
+/// leaves out the vertical tab).
+const fn ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+/// `t.split_whitespace()` of ASCII text, on bytes.
+fn ascii_words(t: &str) -> impl Iterator<Item = &str> {
+    t.as_bytes().split(|&b| ascii_space(b)).filter(|w| !w.is_empty()).map(move |w| {
+        // Cut at ASCII bytes, so on character boundaries.
+        let at = w.as_ptr() as usize - t.as_ptr() as usize;
+        &t[at..at + w.len()]
+    })
+}
+
+/// Where [`count_chars`] counts each class of ASCII byte: one 8-bit lane
+/// of a `u64` per class, so that a byte adds to all its classes at once.
+const DIGIT_LANE: u32 = 0;
+const LETTER_LANE: u32 = 8;
+const UPPER_LANE: u32 = 16;
+const SPACE_LANE: u32 = 24;
+const SEP_LANE: u32 = 32;
+const COMMA_LANE: u32 = 40;
+
+/// Per ASCII byte, 1 in the lane of each class it belongs to.
+static ASCII_LANES: [u64; 128] = {
+    let mut t = [0u64; 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
+        let mut lanes = 0u64;
+        if b.is_ascii_digit() {
+            lanes |= 1 << DIGIT_LANE;
+        }
+        if b.is_ascii_alphabetic() {
+            lanes |= 1 << LETTER_LANE;
+        }
+        if b.is_ascii_uppercase() {
+            lanes |= 1 << UPPER_LANE;
+        }
+        if ascii_space(b) {
+            lanes |= 1 << SPACE_LANE;
+        }
+        if matches!(b, b'|' | b'/' | b'>') {
+            lanes |= 1 << SEP_LANE;
+        }
+        if b == b',' {
+            lanes |= 1 << COMMA_LANE;
+        }
+        t[c] = lanes;
+        c += 1;
+    }
+    t
+};
+
+/// Counts the characters of a unit. ASCII bytes (most of them) go through
+/// [`ASCII_LANES`] without decoding; other characters through
+/// [`count_other`].
 fn count_chars(t: &str, props: &mut CharProps) -> Chars {
+    let mut n = Chars::default();
+    let b = t.as_bytes();
+    let mut ascii = 0;
+    let mut i = 0;
+    while i < b.len() {
+        // At most 255 bytes between read-outs, so that no lane overflows.
+        let end = (i + 255).min(b.len());
+        let mut lanes = 0u64;
+        while i < end {
+            let c = b[i];
+            if c < 0x80 {
+                lanes += ASCII_LANES[c as usize];
+                ascii += 1;
+                i += 1;
+            } else {
+                let ch = t[i..].chars().next().expect("a character starts here");
+                count_other(ch, &mut n, props);
+                i += ch.len_utf8();
+            }
+        }
+        let lane = |at: u32| (lanes >> at & 0xff) as usize;
+        n.digits += lane(DIGIT_LANE);
+        n.letters += lane(LETTER_LANE);
+        n.alnum += lane(DIGIT_LANE) + lane(LETTER_LANE);
+        n.upper += lane(UPPER_LANE);
+        n.spaces += lane(SPACE_LANE);
+        n.seps += lane(SEP_LANE);
+        n.commas += lane(COMMA_LANE);
+    }
+    n.chars += ascii;
+    // '.', '!' or '?' before a space or at the end.
+    n.sentences += memchr::memchr3_iter(b'.', b'!', b'?', b).filter(|&i| i + 1 == b.len() || b[i + 1] == b' ').count();
+    n
+}
+
+/// [`count_chars`] of one character beyond ASCII.
+fn count_other(c: char, n: &mut Chars, props: &mut CharProps) {
+    n.chars += 1;
+    if ('\u{c0}'..='\u{ff}').contains(&c) && c != '\u{d7}' && c != '\u{f7}' {
+        // Latin-1 letters: capitals up to U+00DE.
+        n.alnum += 1;
+        n.letters += 1;
+        n.upper += (c <= '\u{de}') as usize;
+        return;
+    }
+    if is_punctuation(c) {
+        if c == '\u{2022}' || c == '\u{203a}' {
+            n.seps += 1;
+        }
+        return;
+    }
+    if is_cjk(c) {
+        n.cjk += 1;
+    }
+    let bits = props.of(c);
+    // `char::is_alphanumeric` is alphabetic or numeric.
+    if bits & (ALPHABETIC | NUMERIC) != 0 {
+        n.alnum += 1;
+    }
+    if bits & ALPHABETIC != 0 {
+        n.letters += 1;
+        if bits & UPPERCASE != 0 {
+            n.upper += 1;
+        }
+    }
+    if bits & WHITESPACE != 0 {
+        n.spaces += 1;
+    }
+    match c {
+        '\u{2022}' | '\u{00b7}' | '\u{00bb}' | '\u{203a}' => n.seps += 1,
+        '\u{00a9}' => n.copyright = true,
+        '\u{3002}' | '\u{ff01}' | '\u{ff1f}' => n.sentences += 1,
+        _ => {}
+    }
+}
+
+/// The former character-by-character count, kept as the tests' oracle.
+#[cfg(test)]
+fn count_by_char(t: &str, props: &mut CharProps) -> Chars {
     let mut n = Chars::default();
     let b = t.as_bytes();
     for (i, c) in t.char_indices() {
@@ -392,12 +616,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
     let title_lower = title.to_lowercase();
     // `str::contains` of the title, with the searcher built once.
     let title_finder = memchr::memmem::Finder::new(title_lower.as_bytes());
-    let mut title_words: Vec<String> =
-        title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
-    title_words.sort_unstable();
-    title_words.dedup();
-    // The byte lengths of the title's words, to skip most lookups.
-    let title_lens = title_words.iter().fold(0u64, |m, w| m | 1 << w.len().min(63));
+    let title_words = TitleWords::new(title);
     let mut rows = vec![0.0f32; n * WIDTH];
     let mut base: Vec<Base> = Vec::with_capacity(n);
     // Own features that go after the context ones (added later in NAMES).
@@ -415,29 +634,40 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         let mut stops = 0usize;
         let mut caps = 0usize;
         let mut overlap = 0usize;
-        for w in t.split_whitespace() {
+        let mut on_word = |w: &str| {
             nwords += 1;
-            let core = word_core(w);
+            let core = word_core(w, &mut props);
             // Lower-case only what a lookup needs: stop words are short.
             let lower: &str = if aligned {
                 let at = core.as_ptr() as usize - t.as_ptr() as usize;
                 &lower_t[at..at + core.len()]
-            } else if core.chars().any(char::is_uppercase) && (core.len() <= 8 || !title_words.is_empty()) {
+            } else if core.chars().any(|c| props.uppercase(c)) && (core.len() <= 8 || !title_words.is_empty()) {
                 buf.clear();
-                buf.extend(core.chars().flat_map(char::to_lowercase));
+                if core.is_ascii() {
+                    buf.push_str(core);
+                    buf.make_ascii_lowercase();
+                } else {
+                    buf.extend(core.chars().flat_map(char::to_lowercase));
+                }
                 &buf
             } else {
                 core
             };
-            if stop.contains(lower) {
+            let key = word_key(lower);
+            if key.is_some_and(|key| stop.contains_key(key)) {
                 stops += 1;
             }
-            if w.chars().next().is_some_and(char::is_uppercase) {
+            if w.chars().next().is_some_and(|c| props.uppercase(c)) {
                 caps += 1;
             }
-            if title_lens >> lower.len().min(63) & 1 == 1 && title_words.binary_search_by(|x| x.as_str().cmp(lower)).is_ok() {
+            if title_words.contains(lower, key) {
                 overlap += 1;
             }
+        };
+        if aligned {
+            ascii_words(t).for_each(&mut on_word);
+        } else {
+            t.split_whitespace().for_each(&mut on_word);
         }
         // Text without spaces between words counts about two characters a word.
         let nw = (nwords + c.cjk / 2) as f32;
@@ -553,16 +783,8 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
     }
     // Repeats within the page: the same text, or the same start.
     let hash = |t: &str| xxhash_rust::xxh3::xxh3_64(t.as_bytes());
-    let mut same: HashMap<u64, u32> = HashMap::new();
-    let mut same_start: HashMap<u64, u32> = HashMap::new();
-    for (k, l) in lower.iter().enumerate() {
-        if base[k].words >= 3.0 {
-            *same.entry(hash(l)).or_default() += 1;
-        }
-        if let Some(p) = prefix_of(l) {
-            *same_start.entry(hash(p)).or_default() += 1;
-        }
-    }
+    let dup = repeated((0..n).map(|k| (base[k].words >= 3.0).then(|| hash(&lower[k]))));
+    let dup_start = repeated(lower.iter().map(|l| prefix_of(l).map(hash)));
     // Teaser cards: a one-sentence blurb right after a headline-like line.
     let card: Vec<bool> = (0..n).map(|k| k > 0 && base[k - 1].headline && base[k].blurb).collect();
     let mut card_sum = vec![0u32; n + 1];
@@ -574,6 +796,8 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
         cue_sum[k + 1] = cue_sum[k] + base[k].cue as u32;
     }
     let total_stamps = sums[n].stamps;
+    // The same for every unit of the page.
+    let (doc_log_words, doc_log_units) = (lw(total_words), lw(n as f32));
     let mut cum_chars = 0.0f32;
     for k in 0..n {
         let b = &base[k];
@@ -636,8 +860,8 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             nb_ends(1),
             nb_link(1),
             nb_words(2),
-            lw(total_words),
-            lw(n as f32),
+            doc_log_words,
+            doc_log_units,
             total_links / total_alnum,
             match title_at {
                 None => -1.0,
@@ -649,12 +873,9 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             shorts / cnt,
         ]);
         let win = |v: &[u32]| (v[hi + 1] - v[lo]) as f32 / cnt;
-        let l = lower[k].as_str();
-        let dup = b.words >= 3.0 && same.get(&hash(l)).is_some_and(|&c| c > 1);
-        let dup_start = prefix_of(l).is_some_and(|p| same_start.get(&hash(p)).is_some_and(|&c| c > 1));
         rows[(k + 1) * WIDTH - NEW..(k + 1) * WIDTH].copy_from_slice(&[
-            dup as u8 as f32,
-            dup_start as u8 as f32,
+            dup[k] as u8 as f32,
+            dup_start[k] as u8 as f32,
             lw(sums[k].stamps as f32),
             lw((total_stamps - sums[k + 1].stamps) as f32),
             b.cue as u8 as f32,
@@ -705,6 +926,49 @@ mod tests {
     }
 
     #[test]
+    fn characters_are_counted_as_one_by_one() {
+        let long = format!("{}. x", "Ab1 ,|/>".repeat(70));
+        for t in [
+            "",
+            " ",
+            "A. b! C? d.",
+            "x.y a,b | c/d > e\t\u{b}f\r\n g  h",
+            "End.",
+            "1,000 US$ . ! ?",
+            "a.\tb",
+            "\u{201c}Caf\u{e9}\u{201d} \u{2014} na\u{ef}ve \u{a9} 2024 \u{2022} \u{bb} \u{b7}.",
+            "\u{5148}\u{65e5}\u{3002}iPhone\u{ff01}\u{3000}\u{4e0d}\u{ff1f}",
+            "\u{41f}\u{440}\u{438}\u{432}\u{435}\u{442}, \u{43c}\u{438}\u{440}! \u{a0}x",
+            long.as_str(),
+        ] {
+            let (a, c) = (count_chars(t, &mut CharProps::new()), count_by_char(t, &mut CharProps::new()));
+            assert_eq!(
+                (a.chars, a.spaces, a.cjk, a.alnum, a.digits, a.letters, a.upper, a.seps, a.commas, a.copyright, a.sentences),
+                (c.chars, c.spaces, c.cjk, c.alnum, c.digits, c.letters, c.upper, c.seps, c.commas, c.copyright, c.sentences),
+                "{t:?}"
+            );
+            if t.is_ascii() {
+                assert_eq!(ascii_words(t).collect::<Vec<_>>(), t.split_whitespace().collect::<Vec<_>>(), "{t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn title_words_are_found_as_in_a_sorted_list() {
+        let title = "Caf\u{e9} owners Say: the EXTRAORDINARY rent rise is a-ok, 2024";
+        let mut sorted: Vec<String> =
+            title.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+        sorted.sort_unstable();
+        let words = TitleWords::new(title);
+        for w in
+            ["caf\u{e9}", "caf", "owners", "say", "the", "extraordinary", "extraordinar", "rent", "a", "ok", "2024", "is", "rise", "x", ""]
+        {
+            assert_eq!(words.contains(w, word_key(w)), sorted.binary_search_by(|x| x.as_str().cmp(w)).is_ok(), "{w:?}");
+        }
+        assert!(TitleWords::new("").is_empty() && !words.is_empty());
+    }
+
+    #[test]
     fn remembered_char_properties_are_the_unicode_ones() {
         let mut props = CharProps::new();
         // Twice over, so that every slot is both filled and found again.
@@ -739,7 +1003,8 @@ mod tests {
             "\u{ff01}\u{ff01}",
             "!\u{e9}!",
         ] {
-            assert_eq!(word_core(w), w.trim_matches(edge_char), "{w:?}");
+            let by_tables = |c: char| if c.is_ascii() { !c.is_ascii_alphanumeric() } else { is_punctuation(c) || !c.is_alphanumeric() };
+            assert_eq!(word_core(w, &mut CharProps::new()), w.trim_matches(by_tables), "{w:?}");
         }
     }
 

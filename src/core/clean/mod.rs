@@ -113,6 +113,33 @@ fn source_key(meta: &Meta) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// `s.to_lowercase()`, with ASCII runs lower-cased byte by byte: the
+/// standard one goes character by character after the first non-ASCII
+/// chunk (one curly quote) and for every tail shorter than a chunk.
+fn lowercase(s: &str) -> String {
+    if s.is_ascii() {
+        return s.to_ascii_lowercase();
+    }
+    // `str::to_lowercase` lower-cases a capital sigma by its context.
+    if s.contains('\u{3a3}') {
+        return s.to_lowercase();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        if let Some(c) = rest.chars().next() {
+            out.extend(c.to_lowercase());
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
+}
+
 /// A line's hash, from its lower-cased text.
 fn line_hash(lower: &str) -> u64 {
     xxhash_rust::xxh3::xxh3_64(lower.as_bytes())
@@ -125,7 +152,7 @@ impl Repeats {
         for (doc, meta) in docs {
             let Some(key) = source_key(meta) else { continue };
             let Units { units, .. } = units_of(doc);
-            let seen: HashSet<u64> = units.iter().filter(|u| !u.text.is_empty()).map(|u| line_hash(&u.text.to_lowercase())).collect();
+            let seen: HashSet<u64> = units.iter().filter(|u| !u.text.is_empty()).map(|u| line_hash(&lowercase(&u.text))).collect();
             let entry = r.sources.entry(key).or_default();
             entry.0 += 1;
             for h in seen {
@@ -196,7 +223,7 @@ fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
     let Units { units, html, dom, set_aside } = units_of(doc);
     let page = rules::Page::new(meta);
     let source = repeats.source(meta);
-    let lower: Vec<String> = units.iter().map(|u| u.text.to_lowercase()).collect();
+    let lower: Vec<String> = units.iter().map(|u| lowercase(&u.text)).collect();
     let mut verdicts = Vec::with_capacity(units.len());
     let mut hints = Vec::with_capacity(units.len());
     for (u, lower) in units.iter().zip(&lower) {
@@ -221,23 +248,57 @@ fn model_detail(row: &[f32], p: f64) -> String {
     let get = |i: usize| at[i].map(|i| row[i]).unwrap_or(0.0);
     let (link_share, link_rate, log_words, list, in_main_run, before_main, win_link_share) =
         (get(0), get(1), get(2), get(3), get(4), get(5), get(6));
-    let mut why = Vec::new();
+    // The longest explanation has 87 bytes.
+    let mut detail = String::with_capacity(88);
+    detail.push_str("article score ");
+    push_two_decimals(&mut detail, p);
+    let mut why = |reason: &str| {
+        detail.push_str(if detail.ends_with(|c: char| c.is_ascii_digit()) { ": " } else { ", " });
+        detail.push_str(reason);
+    };
     if link_share > 0.5 || link_rate > 0.3 {
-        why.push("mostly links");
+        why("mostly links");
     }
     if log_words < 2.0 {
-        why.push("short");
+        why("short");
     }
     if list > 0.0 {
-        why.push("a list item");
+        why("a list item");
     }
     if in_main_run == 0.0 {
-        why.push(if before_main > 0.0 { "before the main text" } else { "after the main text" });
+        why(if before_main > 0.0 { "before the main text" } else { "after the main text" });
     }
     if win_link_share > 0.4 {
-        why.push("among links");
+        why("among links");
     }
-    format!("article score {p:.2}{}{}", if why.is_empty() { "" } else { ": " }, why.join(", "))
+    detail
+}
+
+/// Appends `format!("{p:.2}")` for a probability `p`: the same digits (the
+/// exact binary value rounded, ties to even, as the standard formatting
+/// does), in integer arithmetic instead of the general float formatter,
+/// which cost more than the rest of a removed unit's explanation.
+fn push_two_decimals(out: &mut String, p: f64) {
+    use std::fmt::Write;
+    if !(0.0..=1.0).contains(&p) || p.is_sign_negative() {
+        let _ = write!(out, "{p:.2}");
+        return;
+    }
+    // p = m * 2^-k exactly, with k >= 52 for any p <= 1.
+    let bits = p.to_bits();
+    let (exponent, fraction) = ((bits >> 52) as i64, bits & ((1 << 52) - 1));
+    let (m, k) = if exponent == 0 { (fraction, 1074) } else { (fraction | 1 << 52, 1075 - exponent) };
+    // Hundredths: m * 100 / 2^k, rounded (a value this small is 0).
+    let hundredths = if k >= 127 {
+        0
+    } else {
+        let scaled = u128::from(m) * 100;
+        let (q, r, half) = (scaled >> k, scaled & ((1 << k) - 1), 1u128 << (k - 1));
+        q + u128::from(r > half || (r == half && q % 2 == 1))
+    };
+    // At most 100, as p <= 1.
+    let digit = |d: u128| char::from(b'0' + d as u8);
+    out.extend([digit(hundredths / 100), '.', digit(hundredths / 10 % 10), digit(hundredths % 10)]);
 }
 
 /// Cleans one article's document.
@@ -431,6 +492,44 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         Document { format: Format::Text, text: text.into() }
+    }
+
+    #[test]
+    fn units_are_lower_cased_as_the_standard_library_does() {
+        for s in [
+            "",
+            "ASCII Only",
+            "\u{201c}Quoted\u{201d} CAF\u{c9} Stra\u{df}e",
+            "\u{130}stanbul \u{130}I",
+            "\u{3a3}\u{39f}\u{3a3} \u{39f}\u{3a3}",
+            "\u{41f}\u{420}\u{418}\u{412}\u{415}\u{422} World",
+            "\u{5148}\u{65e5}ABC\u{3002}",
+            "\u{1e9e}\u{2126}\u{212a}\u{212b} K",
+        ] {
+            assert_eq!(lowercase(s), s.to_lowercase(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn scores_are_written_as_the_standard_formatting_writes_them() {
+        let mut values = vec![0.0, -0.0, 1.0, 0.125, 0.375, 0.625, 0.875, 0.005, 0.015, 0.995, 0.9999, 1e-300, 5e-324, 1.5, -0.2, f64::NAN];
+        // Around every rounding edge, and spread over [0, 1].
+        for i in 0..=200 {
+            let edge = i as f64 / 200.0;
+            values.extend([edge, f64::from_bits(edge.to_bits() + 1), f64::from_bits(edge.to_bits().saturating_sub(1))]);
+        }
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push((x >> 11) as f64 / (1u64 << 53) as f64);
+        }
+        for p in values {
+            let mut s = String::new();
+            push_two_decimals(&mut s, p);
+            assert_eq!(s, format!("{p:.2}"), "{p:e}");
+        }
     }
 
     #[test]

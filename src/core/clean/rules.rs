@@ -67,8 +67,25 @@ fn phrase_in(lower: &str) -> Option<&'static Phrase> {
     if let Some(w) = p.whole.iter().find(|w| w.phrase == line) {
         return Some(w);
     }
+    // Most lines hold no phrase: a plain search (which may skip ahead with
+    // a prefilter) tells, before all matches are listed.
+    if !p.matcher.is_match(lower) {
+        return None;
+    }
     // The first phrase of the file that occurs, as a reader of the file expects.
     p.matcher.find_overlapping_iter(lower).map(|m| m.pattern().as_usize()).min().map(|i| &p.inside[i])
+}
+
+/// Does `text` hold four ASCII digits in a row? Every date that
+/// [`dateline`] accepts has its year so (`parse_date`: an ISO date starts
+/// with one, and a date in words needs a four-character year in
+/// 1800-2200), so a line without them is not looked at further.
+fn has_year_digits(text: &str) -> bool {
+    let mut run = 0;
+    text.bytes().any(|b| {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        run == 4
+    })
 }
 
 /// How a unit looks like a photo caption: `Some(true)` for a short line
@@ -146,8 +163,7 @@ pub(crate) fn classify(u: &Unit, lower: &str, page: &Page) -> (Option<Reason>, H
     let phrase = phrase_in(lower);
     hints.phrase = phrase.is_some();
     hints.caption = phrase.is_some_and(|p| p.reason == "caption");
-    // Every date has a digit.
-    hints.dateline = chars < 100 && text.bytes().any(|b| b.is_ascii_digit()) && dateline(text).is_some();
+    hints.dateline = chars < 100 && has_year_digits(text) && dateline(text).is_some();
     hints.title = page.is_title(text);
     if u.image {
         return (removed("image", ""), hints);
@@ -203,6 +219,14 @@ mod tests {
         assert_eq!(verdict("# The Title, Again", "The title again").as_deref(), Some("title"));
         assert_eq!(verdict("Updated: March 13, 2014 10:31 a.m.", "").as_deref(), Some("dateline"));
         assert_eq!(verdict("The minister spoke today.", ""), None);
+    }
+
+    #[test]
+    fn lines_without_a_year_have_no_dateline() {
+        assert!(has_year_digits("March 13, 2014") && has_year_digits("2014-03-13") && !has_year_digits("12:30, 3 May 201"));
+        for line in ["13 March 2014", "Updated: March 13, 2014 10:31 a.m.", "2019/11/19", "Sept. 3rd 2019", "Thu, 13 Mar 2014"] {
+            assert!(dateline(line).is_some() && has_year_digits(line), "{line}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use super::BlockKind;
-use crate::core::sanitize::sanitize_line;
+use crate::core::sanitize::{is_clean_line, sanitize_line};
 
 /// One unit of a dump, before classification.
 #[derive(Debug, Clone)]
@@ -89,11 +89,8 @@ fn first_word_len(t: &str) -> usize {
 
 /// Counts '[' minus ']' to see a link left open at the end of a line.
 fn open_brackets(s: &str) -> i32 {
-    s.bytes().fold(0, |n, c| match c {
-        b'[' => n + 1,
-        b']' => n - 1,
-        _ => n,
-    })
+    // Most lines have none: found with memchr rather than byte by byte.
+    memchr::memchr2_iter(b'[', b']', s.as_bytes()).map(|i| if s.as_bytes()[i] == b'[' { 1 } else { -1 }).sum()
 }
 
 /// Removes lynx references `[12]` and w3m form boxes from a line, and
@@ -135,7 +132,7 @@ fn markdown_links(s: &str) -> (usize, usize) {
         if let Some(open) = head.rfind('[') {
             let inner = &head[open + 1..];
             let inner = inner.rsplit_once('[').map(|(_, t)| t).unwrap_or(inner);
-            chars += inner.trim_start_matches(['!', ' ']).chars().filter(|c| c.is_alphanumeric() || *c == ' ').count();
+            chars += link_text_chars(inner.trim_start_matches(['!', ' ']));
             links += 1;
         }
         rest = &rest[close + 2..];
@@ -146,6 +143,15 @@ fn markdown_links(s: &str) -> (usize, usize) {
         }
     }
     (chars, links)
+}
+
+/// Letters, digits and spaces of a link's text.
+fn link_text_chars(t: &str) -> usize {
+    if t.is_ascii() {
+        t.bytes().filter(|c| c.is_ascii_alphanumeric() || *c == b' ').count()
+    } else {
+        t.chars().filter(|c| c.is_alphanumeric() || *c == ' ').count()
+    }
 }
 
 /// Does `s` hold a markdown image `![`?
@@ -184,6 +190,11 @@ fn strip_markup(s: &str, out: &mut String) {
     // Bytes of `s` from `from` to `i` are still to be copied to `out`.
     let mut from = 0;
     while i < b.len() {
+        // Straight to the next byte that can start markup.
+        match b[i..].iter().position(|&c| MARKUP_START[c as usize]) {
+            Some(at) => i += at,
+            None => break,
+        }
         let skip = match b[i] {
             // Images: ![alt](src) -> dropped
             b'!' if b.get(i + 1) == Some(&b'[') => link_at(s, i + 1).map(|(_, end)| end),
@@ -218,6 +229,18 @@ fn strip_markup(s: &str, out: &mut String) {
     out.push_str(&s[from..]);
 }
 
+/// The bytes that can start inline markup for [`strip_markup`].
+static MARKUP_START: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'!' as usize] = true;
+    t[b'[' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'*' as usize] = true;
+    t[b'`' as usize] = true;
+    t[b'_' as usize] = true;
+    t
+};
+
 /// Parses `[text](target)` starting at `s[i] == '['`; returns the text and
 /// the offset after the closing parenthesis.
 fn link_at(s: &str, i: usize) -> Option<(&str, usize)> {
@@ -245,11 +268,15 @@ fn link_at(s: &str, i: usize) -> Option<(&str, usize)> {
 }
 
 /// `sanitize_line` of a line: unsafe characters removed, whitespace runs
-/// folded to one space, ends trimmed.
-fn clean_line(s: &str) -> String {
+/// folded to one space, ends trimmed. Takes the line as it may already be
+/// owned, to return it as it is when it is clean already.
+fn clean_line(s: Cow<'_, str>) -> String {
+    if is_clean_line(&s) {
+        return s.into_owned();
+    }
     let unsafe_byte = |b: u8| (b < 0x20 && b != b'\n' && b != b'\t') || b == 0x7f;
     if s.bytes().any(unsafe_byte) || (!s.is_ascii() && s.chars().any(crate::core::sanitize::is_unsafe_char)) {
-        return sanitize_line(s);
+        return sanitize_line(&s);
     }
     let mut out = String::with_capacity(s.len());
     if s.is_ascii() {
@@ -312,9 +339,9 @@ fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
     let text = if markup {
         let mut m = String::with_capacity(t.len());
         strip_markup(&t, &mut m);
-        clean_line(&m)
+        clean_line(Cow::Owned(m))
     } else {
-        clean_line(&t)
+        clean_line(t)
     };
     (text, kind, list, link_chars, links)
 }
@@ -395,6 +422,38 @@ mod tests {
             let mut out = String::new();
             strip_markup(s, &mut out);
             assert_eq!(out, strip_inline_markup(s), "{s}");
+        }
+    }
+
+    #[test]
+    fn lines_are_cleaned_as_sanitize_line_cleans_them() {
+        for s in [
+            "",
+            " ",
+            "plain line",
+            "two  spaces",
+            " lead",
+            "trail ",
+            "tab\there",
+            "nl\nthere",
+            "esc\u{1b}[1mx",
+            "del\u{7f}x",
+            "caf\u{e9} cr\u{e8}me",
+            "no\u{a0}break",
+            "thin\u{2009}space",
+            "bidi\u{202e}x",
+            "c1\u{85}x",
+            "ideographic\u{3000}space",
+            "\u{2019}quoted\u{201d} \u{2014} dash",
+            "ogham\u{1680}space",
+            "narrow\u{202f}no-break",
+            "line\u{2028}separator",
+            "\u{e9}\u{2060}joiner",
+        ] {
+            assert_eq!(clean_line(Cow::Borrowed(s)), sanitize_line(s), "{s:?}");
+            if is_clean_line(s) {
+                assert_eq!(sanitize_line(s), s, "{s:?}");
+            }
         }
     }
 

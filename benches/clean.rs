@@ -13,6 +13,12 @@ use byline::core::clean::clean;
 use byline::core::formats::parse;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
+/// The allocator the `byline` binary ships with (src/main.rs): the
+/// cleaner allocates a few strings per line, so the system allocator
+/// would time something users never run.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn load(paths: &[PathBuf]) -> Vec<(Document, Meta)> {
     paths
         .iter()

@@ -9,6 +9,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
+mod simd;
+
 /// One regression tree in flat arrays, as stored. Internal node `i` sends
 /// `x` to `l[i]` when `x[f[i]] <= t[i]`, else to `r[i]`; a negative child
 /// `c` is the leaf `v[-c - 1]`. A tree with no internal node is the leaf
@@ -95,8 +97,16 @@ impl Perfect {
         for (t, &d) in trees.iter().zip(depths) {
             let mut splits = [Split { threshold: f32::INFINITY, feature: 0 }; SLOTS];
             let mut leaves = [0.0; SLOTS];
-            let root = if t.f.is_empty() { -1 } else { 0 };
-            fill(t, root, 0, 0, d, &mut splits, &mut leaves);
+            lay_out(
+                t,
+                d,
+                &mut |pos, split| {
+                    // A shallow leaf's padding: both sides lead to it whatever `x` is.
+                    let (feature, threshold) = split.unwrap_or((0, f32::INFINITY));
+                    splits[pos] = Split { threshold, feature: feature as u8 };
+                },
+                &mut |leaf, v| leaves[leaf] = v,
+            );
             p.splits.push(splits);
             p.leaves.push(leaves);
         }
@@ -104,26 +114,43 @@ impl Perfect {
     }
 }
 
-/// Lays out the subtree of `node` (a child code of [`Tree`]: internal when
-/// non-negative) at heap position `pos`, on `level` of a tree of depth `d`.
-fn fill(t: &Tree, node: i32, pos: usize, level: u32, d: u32, splits: &mut [Split], leaves: &mut [f32]) {
+/// Lays out tree `t` as a perfect binary tree of depth `d` in heap order:
+/// `split(pos, Some((feature, threshold)))` for each split at heap
+/// position `pos` (`None` for the padding below a shallow leaf, whose two
+/// sides lead to copies of it), `leaf(i, value)` for each of the `2^d`
+/// leaves.
+fn lay_out(t: &Tree, d: u32, split: &mut dyn FnMut(usize, Option<(u16, f32)>), leaf: &mut dyn FnMut(usize, f32)) {
+    let root = if t.f.is_empty() { -1 } else { 0 };
+    fill(t, root, 0, 0, d, split, leaf);
+}
+
+/// [`lay_out`] from `node` (a child code of [`Tree`]: internal when
+/// non-negative) at heap position `pos`, on `level`.
+fn fill(
+    t: &Tree,
+    node: i32,
+    pos: usize,
+    level: u32,
+    d: u32,
+    split: &mut dyn FnMut(usize, Option<(u16, f32)>),
+    leaf: &mut dyn FnMut(usize, f32),
+) {
     let size = 1usize << d;
     if level == d {
         assert!(node < 0, "a tree is deeper than its depth");
-        leaves[pos + 1 - size] = t.v[(-node - 1) as usize] as f32;
+        leaf(pos + 1 - size, t.v[(-node - 1) as usize] as f32);
         return;
     }
     let (l, r) = if node < 0 {
-        // A shallow leaf: both sides lead to it whatever `x` is.
-        splits[pos] = Split { threshold: f32::INFINITY, feature: 0 };
+        split(pos, None);
         (node, node)
     } else {
         let i = node as usize;
-        splits[pos] = Split { threshold: down(t.t[i]), feature: t.f[i] as u8 };
+        split(pos, Some((t.f[i], down(t.t[i]))));
         (t.l[i], t.r[i])
     };
-    fill(t, l, 2 * pos + 1, level + 1, d, splits, leaves);
-    fill(t, r, 2 * pos + 2, level + 1, d, splits, leaves);
+    fill(t, l, 2 * pos + 1, level + 1, d, split, leaf);
+    fill(t, r, 2 * pos + 2, level + 1, d, split, leaf);
 }
 
 /// How many units walk a tree together: independent walks overlap in the
@@ -150,6 +177,9 @@ pub(crate) struct Model {
     width: usize,
     /// The same trees as perfect trees, when none is too deep.
     perfect: Option<Perfect>,
+    /// The perfect trees laid out for the vector walk, when this processor
+    /// has it and the model fits it.
+    vectored: Option<simd::Vectored>,
 }
 
 impl Model {
@@ -197,7 +227,8 @@ impl Model {
         assert!(width <= MAX_FEATURES, "the model uses more features than inference allows");
         let depths: Vec<u32> = roots.iter().map(|r| r.1).collect();
         let perfect = Perfect::new(&m.trees, &depths);
-        Model { threshold: m.threshold, html_threshold: m.html_threshold, nodes, values, roots, width, perfect }
+        let vectored = if perfect.is_some() && simd::Vectored::supported() { simd::Vectored::new(&m.trees, &depths) } else { None };
+        Model { threshold: m.threshold, html_threshold: m.html_threshold, nodes, values, roots, width, perfect, vectored }
     }
 
     /// The probability that a unit with features `x` is article text (one
@@ -213,9 +244,16 @@ impl Model {
     /// features, one after the other), into `out`.
     pub fn predict_rows(&self, rows: &[f32], width: usize, which: &[usize], out: &mut [f64]) {
         assert!(width >= self.width && width <= MAX_FEATURES && out.len() == which.len());
-        match &self.perfect {
-            Some(p) => predict_perfect(p, rows, width, which, out),
-            None => self.predict_pointers(rows, width, which, out),
+        match (&self.vectored, &self.perfect) {
+            (Some(b), _) => {
+                let mut raw = vec![0.0f32; which.len()];
+                b.predict(rows, width, which, &mut raw);
+                for (o, r) in out.iter_mut().zip(raw) {
+                    *o = probability(r);
+                }
+            }
+            (None, Some(p)) => predict_perfect(p, rows, width, which, out),
+            (None, None) => self.predict_pointers(rows, width, which, out),
         }
     }
 
@@ -243,10 +281,15 @@ impl Model {
                 }
             }
             for (o, r) in out.iter_mut().zip(raw) {
-                *o = 1.0 / (1.0 + (-f64::from(r)).exp());
+                *o = probability(r);
             }
         }
     }
+}
+
+/// The probability of a raw score (sum of leaves).
+fn probability(raw: f32) -> f64 {
+    1.0 / (1.0 + (-f64::from(raw)).exp())
 }
 
 /// Puts the rows `chunk` (at most [`LANES`]) of `rows` into `xs` feature
@@ -287,7 +330,7 @@ fn predict_perfect(p: &Perfect, rows: &[f32], width: usize, which: &[usize], out
             }
         }
         for (o, r) in out.iter_mut().zip(raw) {
-            *o = 1.0 / (1.0 + (-f64::from(r)).exp());
+            *o = probability(r);
         }
     }
 }
@@ -366,10 +409,15 @@ mod tests {
             };
         }
         let which: Vec<usize> = (0..37).rev().collect();
-        let (mut a, mut b) = (vec![0.0; 37], vec![0.0; 37]);
+        let (mut a, mut b, mut c) = (vec![0.0; 37], vec![0.0; 37], vec![0.0; 37]);
+        // The vector walk where this processor has it, else the scalar one.
         m.predict_rows(&rows, w, &which, &mut a);
         m.predict_pointers(&rows, w, &which, &mut b);
-        assert_eq!(a.iter().map(|p| p.to_bits()).collect::<Vec<_>>(), b.iter().map(|p| p.to_bits()).collect::<Vec<_>>());
+        predict_perfect(m.perfect.as_ref().unwrap(), &rows, w, &which, &mut c);
+        let bits = |v: &[f64]| v.iter().map(|p| p.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(&a), bits(&b));
+        assert_eq!(bits(&c), bits(&b));
+        assert_eq!(m.vectored.is_some(), simd::Vectored::supported(), "the shipped model fits the vector walk");
         // Trees of any shape, a lone leaf among them.
         let tree = |t: f64, lo: f64, hi: f64| Tree { f: vec![0], t: vec![t], l: vec![-1], r: vec![-2], v: vec![lo, hi] };
         let deep = Tree { f: vec![0, 1, 0], t: vec![0.5, 0.2, 0.9], l: vec![-1, -2, 1], r: vec![2, -3, -4], v: vec![0.1, 0.2, 0.3, 0.4] };

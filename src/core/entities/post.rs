@@ -31,7 +31,8 @@ pub fn document(doc: &Doc, spans: Vec<Span>) -> Vec<Span> {
     // A name of the organisation lists, tagged as something else, is that
     // organisation ("Twitter" tagged as a person).
     let spans = legal_forms(doc, spans).into_iter().map(|s| org_by_list(doc, s)).collect();
-    let mut spans = acronyms(doc, spans);
+    let spans: Vec<Span> = acronyms(doc, spans).into_iter().map(|s| event(doc, s)).collect();
+    let mut spans = spans;
     // The kind each name gets most often (ties: the first seen).
     let mut votes: HashMap<String, [usize; 6]> = HashMap::new();
     let mut first: HashMap<String, Kind> = HashMap::new();
@@ -128,6 +129,45 @@ fn org_by_list(doc: &Doc, (a, b, k): Span) -> Span {
     let g = gazetteer();
     if k != Kind::Organisation && g.is_org(&doc.words[a..b]) && g.lookup(&key(doc, a, b)) & (CITY | COUNTRY | FIRST_NAME | DEMONYM) == 0 {
         return (a, b, Kind::Organisation);
+    }
+    (a, b, k)
+}
+
+/// Last words of the names of prizes, cups, tournaments and campaigns.
+const EVENT_ENDS: &[&str] = &[
+    "Cup",
+    "Cups",
+    "Trophy",
+    "Award",
+    "Awards",
+    "Prize",
+    "Prizes",
+    "Championship",
+    "Championships",
+    "Classic",
+    "Olympics",
+    "Festival",
+    "Campaign",
+    "Series",
+    "Masters",
+    "Challenge",
+    "Tournament",
+    "Medal",
+    "Bowl",
+    "Open",
+    "Marathon",
+    "Prix",
+    "Expo",
+];
+
+/// A prize, cup, tournament or battle is an other name (MISC), not an
+/// organisation, place or person: "Stanley Cup", "Berwick Prize", "TNT
+/// Championship", "Siege of Petersburg".
+fn event(doc: &Doc, (a, b, k): Span) -> Span {
+    let ends = b - a >= 2 && EVENT_ENDS.contains(&doc.words[b - 1]);
+    let battle = b - a >= 3 && matches!(doc.words[a], "Battle" | "Battles" | "Siege" | "Treaty") && doc.words[a + 1] == "of";
+    if matches!(k, Kind::Organisation | Kind::Place | Kind::Person) && (ends || battle) {
+        return (a, b, Kind::Misc);
     }
     (a, b, k)
 }
@@ -351,6 +391,19 @@ mod tests {
                 ("Bank of Spain".into(), Kind::Organisation),
                 ("Iberia".into(), Kind::Place)
             ]
+        );
+    }
+
+    #[test]
+    fn prizes_cups_and_battles_are_other_names() {
+        let t = "He won the Stanley Cup after the Battle of Salta , then joined Cup Holdings .";
+        let s = at(t, "Stanley");
+        let b = at(t, "Battle");
+        let c = at(t, "joined") + 1;
+        let got = names(t, vec![(s, s + 2, Kind::Organisation), (b, b + 3, Kind::Place), (c, c + 2, Kind::Organisation)]);
+        assert_eq!(
+            got,
+            vec![("Stanley Cup".into(), Kind::Misc), ("Battle of Salta".into(), Kind::Misc), ("Cup Holdings".into(), Kind::Organisation)]
         );
     }
 

@@ -211,7 +211,10 @@ fn join_and(doc: &Doc, spans: Vec<Span>) -> Vec<Span> {
             // The words after "and": the next span if it starts there, else
             // the run, if no span starts inside it.
             let joined = match spans.get(i + 1) {
-                Some(&(c, d, n)) if c < r => (c == b + 1 && matches!(n, Kind::Organisation | Kind::Misc)).then_some((d, 2)),
+                Some(&(c, d, n)) if c < r => {
+                    let part = c == b + 1 && matches!(n, Kind::Organisation | Kind::Misc);
+                    (part && !named_alone(doc, &spans, c, d)).then_some((d, 2))
+                }
                 _ => (r > b + 1).then_some((r, 1)),
             };
             if let Some((end, used)) = joined {
@@ -224,6 +227,14 @@ fn join_and(doc: &Doc, spans: Vec<Span>) -> Vec<Span> {
         i += 1;
     }
     out
+}
+
+/// Whether the words `c..d` are a name of their own: a listed organisation,
+/// or a name the text also uses elsewhere ("the Bank of Spain and Iberia
+/// ... Iberia").
+fn named_alone(doc: &Doc, spans: &[Span], c: usize, d: usize) -> bool {
+    let words = &doc.words[c..d];
+    gazetteer().is_org(words) || spans.iter().any(|&(x, y, _)| x != c && doc.words[x..y] == *words)
 }
 
 /// Legal forms after a comma are part of the name: "Google , Inc.".
@@ -380,16 +391,28 @@ mod tests {
 
     #[test]
     fn an_organisation_of_x_and_y_runs_on_over_and() {
-        let t = "He joined the Department of Physics and Astronomy in 2006 , not the Bank of Spain and Iberia .";
+        let t = "He joined the Department of Physics and Astronomy in 2006 , not the Bank of Spain and Iberia , nor the Bank of Italy and Google .";
         let d = at(t, "Department");
         let b = at(t, "Bank");
-        let got = names(t, vec![(d, d + 3, Kind::Organisation), (b, b + 3, Kind::Organisation), (b + 4, b + 5, Kind::Place)]);
+        let g = at(t, "Google");
+        let got = names(
+            t,
+            vec![
+                (d, d + 3, Kind::Organisation),
+                (b, b + 3, Kind::Organisation),
+                (b + 4, b + 5, Kind::Place),
+                (g - 4, g - 1, Kind::Organisation),
+                (g, g + 1, Kind::Organisation),
+            ],
+        );
         assert_eq!(
             got,
             vec![
                 ("Department of Physics and Astronomy".into(), Kind::Organisation),
                 ("Bank of Spain".into(), Kind::Organisation),
-                ("Iberia".into(), Kind::Place)
+                ("Iberia".into(), Kind::Place),
+                ("Bank of Italy".into(), Kind::Organisation),
+                ("Google".into(), Kind::Organisation)
             ]
         );
     }

@@ -31,8 +31,8 @@ pub fn document(doc: &Doc, spans: Vec<Span>) -> Vec<Span> {
     // A name of the organisation lists, tagged as something else, is that
     // organisation ("Twitter" tagged as a person).
     let spans = legal_forms(doc, spans).into_iter().map(|s| org_by_list(doc, s)).collect();
-    let spans: Vec<Span> = acronyms(doc, spans).into_iter().map(|s| event(doc, s)).collect();
-    let mut spans = spans;
+    // Acronyms defined in brackets, then prizes and cups out of ORG/LOC/PER.
+    let mut spans: Vec<Span> = acronyms(doc, spans).into_iter().map(|s| event(doc, s)).collect();
     // The kind each name gets most often (ties: the first seen).
     let mut votes: HashMap<String, [usize; 6]> = HashMap::new();
     let mut first: HashMap<String, Kind> = HashMap::new();

@@ -4,7 +4,7 @@
 //!
 //!   cargo run --release --example train_ner -- [--epochs 20] [--seeds 3] [--min-count 2]
 //!       [--no-silver] [--out assets/ner/model.bin] [--prune 0.05]
-//!       [--skip NAME]... [--predict IN.jsonl OUT.jsonl]...
+//!       [--skip NAME]... [--exclude-texts F.jsonl]... [--predict IN.jsonl OUT.jsonl]...
 //!
 //!   cargo run --release --example train_ner -- --make-clusters assets/ner/clusters.txt
 //!       [--cluster-depth 12] [--cluster-min-count 3]
@@ -14,6 +14,10 @@
 //! `--clusters T.txt` trains (and predicts) with another word-class table
 //! than the shipped `assets/ner/clusters.txt`; `--make-clusters` writes one
 //! from the unlabeled text (see `make_clusters`) and trains nothing.
+//!
+//! `--exclude-texts F.jsonl` leaves out every training document that
+//! contains one of F's texts (the news paragraphs of `tests/fixtures/ner`
+//! come from the ner-silver articles).
 //!
 //! Reads every `*.jsonl` of `${BYLINE_SHARED:-../shared}/corpus/ner-train`
 //! (gold) and `ner-silver` (model-labelled news). Never reads `ner-dev`.
@@ -44,6 +48,8 @@ struct Args {
     out: PathBuf,
     prune: f32,
     skip: Vec<String>,
+    /// Texts (a JSONL file's "text"s) whose training documents are left out.
+    exclude: Vec<String>,
     predict: Vec<(PathBuf, PathBuf)>,
     drop_misc: bool,
     silver_times: usize,
@@ -63,6 +69,7 @@ fn args() -> Args {
         out: PathBuf::from("assets/ner/model.bin"),
         prune: 0.05,
         skip: Vec::new(),
+        exclude: Vec::new(),
         predict: Vec::new(),
         drop_misc: false,
         silver_times: 1,
@@ -85,6 +92,14 @@ fn args() -> Args {
             "--seeds" => a.seeds = val().parse().expect("a number"),
             "--silver-times" => a.silver_times = val().parse().expect("a number"),
             "--skip" => a.skip.push(val()),
+            "--exclude-texts" => {
+                let f = val();
+                let body = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("{f}: {e}"));
+                for line in body.lines().filter(|l| !l.trim().is_empty()) {
+                    let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+                    a.exclude.push(v["text"].as_str().expect("a text").to_string());
+                }
+            }
             "--clusters" => a.clusters = Some(PathBuf::from(val())),
             "--make-clusters" => a.make_clusters = Some(PathBuf::from(val())),
             "--cluster-min-count" => a.cluster_min_count = val().parse().expect("a number"),
@@ -258,6 +273,13 @@ fn main() {
     for f in &files {
         let before = records.len();
         read(f, &mut records);
+        if !a.exclude.is_empty() {
+            let n = records.len();
+            let mut kept = records.split_off(before);
+            kept.retain(|r| !a.exclude.iter().any(|x| r.0.contains(x.as_str())));
+            records.extend(kept);
+            eprintln!("{}: {} records left out (--exclude-texts)", f.display(), n - records.len());
+        }
         if f.to_string_lossy().contains("silver") {
             for _ in 1..a.silver_times {
                 records.extend_from_within(before..);

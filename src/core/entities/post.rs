@@ -3,7 +3,8 @@
 //! found name tagged, and a surname alone is the person once the full name
 //! has appeared. All-caps lines keep only names the rest of the text confirms.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
 
 use super::features::Doc;
 use super::gazetteer::{gazetteer, CITY, COUNTRY, DEMONYM, FIRST_NAME, ORG_HEAD, TITLE};
@@ -133,39 +134,38 @@ fn org_by_list(doc: &Doc, (a, b, k): Span) -> Span {
     (a, b, k)
 }
 
-/// Last words of the names of prizes, cups, tournaments and campaigns.
-const EVENT_ENDS: &[&str] = &[
-    "Cup",
-    "Cups",
-    "Trophy",
-    "Award",
-    "Awards",
-    "Prize",
-    "Prizes",
-    "Championship",
-    "Championships",
-    "Classic",
-    "Olympics",
-    "Festival",
-    "Campaign",
-    "Series",
-    "Masters",
-    "Challenge",
-    "Tournament",
-    "Medal",
-    "Bowl",
-    "Open",
-    "Marathon",
-    "Prix",
-    "Expo",
-];
+/// The word lists of the document pass, from `assets/ner/name-ends.txt`.
+struct Lists {
+    event_end: HashSet<&'static str>,
+    event_start: HashSet<&'static str>,
+    legal_after_comma: HashSet<&'static str>,
+}
+
+fn lists() -> &'static Lists {
+    static L: OnceLock<Lists> = OnceLock::new();
+    L.get_or_init(|| {
+        let mut sections: HashMap<&str, HashSet<&'static str>> = HashMap::new();
+        let mut section = "";
+        for line in include_str!("../../../assets/ner/name-ends.txt").lines().map(str::trim) {
+            if line.starts_with('#') || line.is_empty() {
+                continue;
+            }
+            match line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                Some(name) => section = name,
+                None => sections.entry(section).or_default().extend(line.split_whitespace()),
+            }
+        }
+        let mut take = |name: &str| sections.remove(name).unwrap_or_else(|| panic!("assets/ner/name-ends.txt has no [{name}]"));
+        Lists { event_end: take("event-end"), event_start: take("event-start"), legal_after_comma: take("legal-after-comma") }
+    })
+}
 
 /// A prize, cup, tournament or battle is an other name (MISC), not an
 /// organisation, place or person: "Stanley Cup", "Berwick Prize", "TNT
 /// Championship", "Siege of Petersburg".
 fn event(doc: &Doc, (a, b, k): Span) -> Span {
-    let ends = b - a >= 2 && EVENT_ENDS.contains(&doc.words[b - 1]);
-    let battle = b - a >= 3 && matches!(doc.words[a], "Battle" | "Battles" | "Siege" | "Treaty") && doc.words[a + 1] == "of";
+    let ends = b - a >= 2 && lists().event_end.contains(doc.words[b - 1]);
+    let battle = b - a >= 3 && lists().event_start.contains(doc.words[a]) && doc.words[a + 1] == "of";
     if matches!(k, Kind::Organisation | Kind::Place | Kind::Person) && (ends || battle) {
         return (a, b, Kind::Misc);
     }
@@ -237,38 +237,18 @@ fn named_alone(doc: &Doc, spans: &[Span], c: usize, d: usize) -> bool {
     gazetteer().is_org(words) || spans.iter().any(|&(x, y, _)| x != c && doc.words[x..y] == *words)
 }
 
-/// Legal forms after a comma are part of the name: "Google , Inc.".
-const LEGAL_FORMS: &[&str] = &[
-    "Inc",
-    "Inc.",
-    "Ltd",
-    "Ltd.",
-    "LLC",
-    "L.L.C.",
-    "Corp",
-    "Corp.",
-    "Co.",
-    "plc",
-    "PLC",
-    "LP",
-    "L.P.",
-    "LLP",
-    "AG",
-    "GmbH",
-    "S.A.",
-    "N.V.",
-    "Limited",
-    "Incorporated",
-    "Corporation",
-];
-
 /// An organisation followed by a comma and a legal form takes them in
 /// ("CCNG , Inc."; without the comma the tagger already does).
 fn legal_forms(doc: &Doc, mut spans: Vec<Span>) -> Vec<Span> {
     for i in 0..spans.len() {
         let (_, b, k) = spans[i];
         let free = spans.get(i + 1).is_none_or(|n| n.0 > b + 1);
-        if k == Kind::Organisation && free && b + 1 < doc.len() && doc.words[b] == "," && LEGAL_FORMS.contains(&doc.words[b + 1]) {
+        if k == Kind::Organisation
+            && free
+            && b + 1 < doc.len()
+            && doc.words[b] == ","
+            && lists().legal_after_comma.contains(doc.words[b + 1])
+        {
             spans[i].1 = b + 2;
         }
     }

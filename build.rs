@@ -38,7 +38,7 @@ fn analysis_key() {
     ] {
         files.push(root.join(p));
     }
-    for d in ["assets/ner", "src/core/clean", "src/core/entities", "src/core/formats"] {
+    for d in ["assets/ner", "src/core/clean", "src/core/clean/model", "src/core/entities", "src/core/formats"] {
         println!("cargo:rerun-if-changed={}", root.join(d).display());
         let mut names: Vec<PathBuf> =
             fs::read_dir(root.join(d)).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect()).unwrap_or_default();

@@ -54,7 +54,7 @@ fn normalise(s: &str) -> String {
 }
 
 /// A bare URL, or a lynx reference-list entry "12. http://...".
-fn is_url(raw: &str) -> bool {
+pub(crate) fn is_url(raw: &str) -> bool {
     let t = raw.trim().trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['.', ' ']);
     let t = t.trim_start_matches('<').trim_end_matches('>');
     (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("file://") || t.starts_with("mailto:")) && !t.contains(' ')
@@ -100,10 +100,14 @@ pub(crate) fn caption(u: &Unit, hints: &Hints) -> Option<bool> {
     if hints.caption {
         return Some(true);
     }
-    let raw = u.raw.trim();
-    let italic = (raw.starts_with('*') && !raw.starts_with("**") && raw.ends_with('*') && !raw.ends_with("**"))
-        || (raw.starts_with('_') && raw.ends_with('_') && raw.len() > 2);
-    italic.then_some(false)
+    u.italic.then_some(false)
+}
+
+/// Is a raw unit wholly in italics, `*...*` or `_..._`?
+pub(crate) fn is_italic(raw: &str) -> bool {
+    let raw = raw.trim();
+    (raw.starts_with('*') && !raw.starts_with("**") && raw.ends_with('*') && !raw.ends_with("**"))
+        || (raw.starts_with('_') && raw.ends_with('_') && raw.len() > 2)
 }
 
 /// What the rules need of a page's metadata, worked out once per page.
@@ -168,7 +172,7 @@ pub(crate) fn classify(u: &Unit, lower: &str, page: &Page) -> (Option<Reason>, H
     if u.image {
         return (removed("image", ""), hints);
     }
-    if is_url(&u.raw) {
+    if u.url {
         return (removed("url", ""), hints);
     }
     if text.is_empty() {

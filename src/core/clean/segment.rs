@@ -5,14 +5,20 @@
 
 use std::borrow::Cow;
 
+use super::rules::{is_italic, is_url};
 use super::BlockKind;
 use crate::core::sanitize::{is_clean_line, sanitize_line};
 
 /// One unit of a dump, before classification.
 #[derive(Debug, Clone)]
 pub(crate) struct Unit {
-    /// The raw lines, joined with '\n'.
+    /// The raw lines, joined with '\n', kept only when `text` is empty
+    /// (what the block then shows); empty otherwise.
     pub raw: String,
+    /// The raw unit is a bare URL (or a lynx reference-list entry).
+    pub url: bool,
+    /// The raw unit is wholly in italics (`*...*` or `_..._`).
+    pub italic: bool,
     /// Plain text, markup reduced, single line.
     pub text: String,
     pub kind: BlockKind,
@@ -377,10 +383,13 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             open += open_brackets(next);
             end += 1;
         }
-        let raw = if end == start + 1 { lines[start].to_owned() } else { lines[start..end].join("\n") };
+        let raw: Cow<'_, str> = if end == start + 1 { Cow::Borrowed(lines[start]) } else { Cow::Owned(lines[start..end].join("\n")) };
         let (text, kind, list, link_chars, links) = plain(&lines[start..end]);
         let image = is_image_only(&raw) || (text.is_empty() && has_image(&raw));
-        out.push(Unit { indent: lines[start].len() - lines[start].trim_start().len(), raw, text, kind, list, image, link_chars, links });
+        let (url, italic) = (is_url(&raw), is_italic(&raw));
+        let raw = if text.is_empty() { raw.into_owned() } else { String::new() };
+        let indent = lines[start].len() - lines[start].trim_start().len();
+        out.push(Unit { indent, raw, text, kind, list, image, link_chars, links, url, italic });
         i = end;
     }
     out

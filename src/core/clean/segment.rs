@@ -352,9 +352,27 @@ fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
     (text, kind, list, link_chars, links)
 }
 
+/// `text.lines()`, the line ends found by `memchr` (on vectors, where the
+/// standard splitter's search goes a word at a time).
+fn lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        // A line ending is "\n" or "\r\n".
+        let line = &text[start..end];
+        out.push(line.strip_suffix('\r').unwrap_or(line));
+        start = end + 1;
+    }
+    // The last line ending is optional; a '\r' without '\n' is no line ending.
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
 /// Splits a dump into units.
 pub(crate) fn units(text: &str) -> Vec<Unit> {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines = lines(text);
     let width = wrap_width(&lines);
     let mut out: Vec<Unit> = Vec::new();
     let mut i = 0;
@@ -399,6 +417,15 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
 mod tests {
     use super::*;
     use crate::core::formats::strip_inline_markup;
+
+    #[test]
+    fn lines_are_split_as_the_standard_library_splits_them() {
+        for s in
+            ["", "\n", "a", "a\n", "a\r\n", "a\r", "\r", "\r\n\r\n", "a\nb", "a\r\nb\r", "a\n\nb\n", "\u{e9}\r\n\u{e9}\r\r\n", "x\ry\n"]
+        {
+            assert_eq!(lines(s), s.lines().collect::<Vec<_>>(), "{s:?}");
+        }
+    }
 
     #[test]
     fn wrapped_paragraphs_are_joined() {

@@ -577,7 +577,7 @@ const NEW: usize = 10;
 
 /// Computes the feature matrix, one row of [`WIDTH`] per unit, row after
 /// row. `lower` holds each unit's text lower-cased.
-pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title: &str, html: bool) -> Vec<f32> {
+pub(crate) fn features(units: &[Unit], lower: &[&str], hints: &[Hints], title: &str, html: bool) -> Vec<f32> {
     let n = units.len();
     let stop = stopwords();
     let title_lower = title.to_lowercase();
@@ -592,7 +592,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
     let mut props = CharProps::new();
     for (k, (u, h)) in units.iter().zip(hints).enumerate() {
         let t = u.text.as_str();
-        let lower_t = lower[k].as_str();
+        let lower_t = lower[k];
         // Lower-cased words can be cut out of the lower-cased line when
         // lower-casing kept every byte in place.
         let aligned = t.is_ascii();
@@ -873,6 +873,7 @@ mod tests {
     fn text_without_spaces_counts_as_prose() {
         let u = units("\u{5148}\u{65e5}\u{3001}\u{4e0d}\u{6b63}\u{306b}\u{6539}\u{9020}\u{3057}\u{305f}iPhone\u{3092}\u{8ca9}\u{58f2}\u{3057}\u{305f}\u{3068}\u{3057}\u{3066}\u{3001}\u{7537}\u{6027}\u{304c}\u{902e}\u{6355}\u{3055}\u{308c}\u{307e}\u{3057}\u{305f}\u{3002}");
         let lower: Vec<String> = u.iter().map(|u| u.text.to_lowercase()).collect();
+        let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
         let rows = features(&u, &lower, &[Hints::default()], "", false);
         let at = |n: &str| rows[NAMES.iter().position(|x| *x == n).unwrap()];
         assert!(at("log_words") > lw(10.0));
@@ -989,6 +990,7 @@ mod tests {
         let text = format!("{teaser}\n\nThe minister spoke at length today about the plans for the harbour and the coast road.\n\nJaneDoe\n\n2 days ago at 07:52 am\n\nRating: 9 Votes\n\n{teaser}");
         let u = units(&text);
         let lower: Vec<String> = u.iter().map(|u| u.text.to_lowercase()).collect();
+        let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
         let rows = features(&u, &lower, &vec![Hints::default(); u.len()], "", false);
         let at = |k: usize, n: &str| rows[k * WIDTH + NAMES.iter().position(|x| *x == n).unwrap()];
         assert_eq!((at(0, "dup_in_page"), at(5, "dup_in_page"), at(1, "dup_in_page")), (1.0, 1.0, 0.0));
@@ -1001,6 +1003,7 @@ mod tests {
     fn every_row_has_every_feature() {
         let u = units("Home\n\nThe minister said on Tuesday that the plan would go ahead, despite objections.\n\n* [Share](x)");
         let lower: Vec<String> = u.iter().map(|u| u.text.to_lowercase()).collect();
+        let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
         let rows = features(&u, &lower, &vec![Hints::default(); u.len()], "A title", false);
         assert_eq!(rows.len(), 3 * NAMES.len());
         let rows: Vec<&[f32]> = rows.chunks(WIDTH).collect();

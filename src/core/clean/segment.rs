@@ -64,7 +64,8 @@ fn wrap_width(lines: &[&str]) -> Option<usize> {
     let mut lens: Vec<usize> = lines
         .iter()
         .map(|l| l.trim_end())
-        .filter(|l| l.trim_start().contains(' ') && !is_reference(l))
+        // Fewer than 20 bytes are fewer than 20 characters: told first.
+        .filter(|l| l.len() >= 20 && l.trim_start().contains(' ') && !is_reference(l))
         .map(|l| l.chars().count())
         .filter(|&n| n >= 20)
         .collect();
@@ -184,6 +185,13 @@ fn is_image_only(raw: &str) -> bool {
 
 fn is_box_drawing(c: char) -> bool {
     ('\u{2500}'..='\u{257f}').contains(&c)
+}
+
+/// `s.contains(is_box_drawing)` on bytes: the box-drawing characters are
+/// those whose UTF-8 starts E2 94 or E2 95.
+fn has_box_drawing(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(0xe2, b).any(|i| matches!(b.get(i + 1), Some(0x94 | 0x95)))
 }
 
 /// `formats::strip_inline_markup` on byte offsets, appending to `out`:
@@ -337,11 +345,10 @@ fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
     let (link_chars, md_links) = markdown_links(&joined);
     let (t, refs) = strip_refs(&joined);
     // box-drawing table borders
-    let t: Cow<'_, str> =
-        if !t.is_ascii() && t.contains(is_box_drawing) { Cow::Owned(t.chars().filter(|&c| !is_box_drawing(c)).collect()) } else { t };
+    let t: Cow<'_, str> = if has_box_drawing(&t) { Cow::Owned(t.chars().filter(|&c| !is_box_drawing(c)).collect()) } else { t };
     let links = md_links + refs;
     // Only these bytes start inline markup (`![` starts with '!' but needs '[').
-    let markup = t.bytes().any(|b| matches!(b, b'[' | b'<' | b'*' | b'`' | b'_'));
+    let markup = t.bytes().any(|b| MARKUP_START[b as usize] && b != b'!');
     let text = if markup {
         let mut m = String::with_capacity(t.len());
         strip_markup(&t, &mut m);
@@ -490,6 +497,14 @@ mod tests {
             if is_clean_line(s) {
                 assert_eq!(sanitize_line(s), s, "{s:?}");
             }
+        }
+    }
+
+    #[test]
+    fn box_drawing_is_found_on_bytes() {
+        for c in ('\u{2400}'..='\u{2600}').chain(['a', '\u{e9}', '\u{201c}', '\u{2014}', '\u{3000}']) {
+            let s = format!("x{c}y");
+            assert_eq!(has_box_drawing(&s), s.contains(is_box_drawing), "{c:?}");
         }
     }
 

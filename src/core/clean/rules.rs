@@ -94,7 +94,8 @@ fn has_year_digits(text: &str) -> bool {
 /// caption when it follows an image or the model does not take it for
 /// prose).
 pub(crate) fn caption(u: &Unit, hints: &Hints) -> Option<bool> {
-    if u.text.chars().count() > 250 {
+    // No more bytes than 250 is no more characters.
+    if u.text.len() > 250 && u.text.chars().count() > 250 {
         return None;
     }
     if hints.caption {
@@ -163,11 +164,12 @@ pub(crate) fn classify(u: &Unit, lower: &str, page: &Page) -> (Option<Reason>, H
     let meta = page.meta;
     let mut hints = Hints::default();
     let text = u.text.as_str();
-    let chars = text.chars().count();
+    // Characters are counted only when the bytes leave it open.
+    let chars_below = |n: usize| text.len() < n || text.chars().count() < n;
     let phrase = phrase_in(lower);
     hints.phrase = phrase.is_some();
     hints.caption = phrase.is_some_and(|p| p.reason == "caption");
-    hints.dateline = chars < 100 && has_year_digits(text) && dateline(text).is_some();
+    hints.dateline = chars_below(100) && has_year_digits(text) && dateline(text).is_some();
     hints.title = page.is_title(text);
     if u.image {
         return (removed("image", ""), hints);
@@ -196,8 +198,8 @@ pub(crate) fn classify(u: &Unit, lower: &str, page: &Page) -> (Option<Reason>, H
     } else {
         PROMPT_MAX_CHARS
     };
-    if chars <= max {
-        if let Some(p) = phrase.filter(|p| p.reason != "caption") {
+    if let Some(p) = phrase.filter(|p| p.reason != "caption") {
+        if chars_below(max + 1) {
             return (removed(&p.reason, format!("\u{201c}{}\u{201d}", p.phrase)), hints);
         }
     }

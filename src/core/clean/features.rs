@@ -750,7 +750,7 @@ pub(crate) fn features(units: &[Unit], lower: &[&str], hints: &[Hints], title: &
     }
     // Repeats within the page: the same text, or the same start.
     let hash = |t: &str| xxhash_rust::xxh3::xxh3_64(t.as_bytes());
-    let dup = repeated((0..n).map(|k| (base[k].words >= 3.0).then(|| hash(&lower[k]))));
+    let dup = repeated((0..n).map(|k| (base[k].words >= 3.0).then(|| hash(lower[k]))));
     let dup_start = repeated(lower.iter().map(|l| prefix_of(l).map(hash)));
     // Teaser cards: a one-sentence blurb right after a headline-like line.
     let card: Vec<bool> = (0..n).map(|k| k > 0 && base[k - 1].headline && base[k].blurb).collect();

@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
-use super::segment::Unit;
+use super::segment::{trim_end, Unit};
 use super::BlockKind;
 
 /// The feature names, in vector order. The model file lists the names it
@@ -686,7 +686,7 @@ pub(crate) fn features(units: &[Unit], lower: &[&str], hints: &[Hints], title: &
             h.dateline as u8 as f32,
             (t.starts_with("By ") || t.starts_with("BY ")) as u8 as f32,
             (u.indent.min(20)) as f32,
-            t.trim_end().ends_with(':') as u8 as f32,
+            trim_end(t).ends_with(':') as u8 as f32,
             prose as u8 as f32,
         ]);
         extra.push([stamp as u8 as f32, has_title as u8 as f32]);

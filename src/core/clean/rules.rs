@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 
 use super::features::Hints;
-use super::segment::Unit;
+use super::segment::{trim, Unit};
 use super::{removed, Reason};
 use crate::core::article::Meta;
 use crate::core::date::dateline;
@@ -55,7 +55,7 @@ fn normalise(s: &str) -> String {
 
 /// A bare URL, or a lynx reference-list entry "12. http://...".
 pub(crate) fn is_url(raw: &str) -> bool {
-    let t = raw.trim().trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['.', ' ']);
+    let t = trim(raw).trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['.', ' ']);
     let t = t.trim_start_matches('<').trim_end_matches('>');
     (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("file://") || t.starts_with("mailto:")) && !t.contains(' ')
 }
@@ -106,7 +106,7 @@ pub(crate) fn caption(u: &Unit, hints: &Hints) -> Option<bool> {
 
 /// Is a raw unit wholly in italics, `*...*` or `_..._`?
 pub(crate) fn is_italic(raw: &str) -> bool {
-    let raw = raw.trim();
+    let raw = trim(raw);
     (raw.starts_with('*') && !raw.starts_with("**") && raw.ends_with('*') && !raw.ends_with("**"))
         || (raw.starts_with('_') && raw.ends_with('_') && raw.len() > 2)
 }

@@ -36,6 +36,37 @@ pub(crate) struct Unit {
 
 const BULLETS: [&str; 9] = ["* ", "- ", "+ ", "• ", "· ", "o ", "◦ ", "▪ ", "■ "];
 
+/// ASCII whitespace as `char::is_whitespace` sees it.
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+/// `s.trim_start()`: ASCII spaces on bytes, the standard (character by
+/// character, a call each) only from a non-ASCII character on.
+pub(crate) fn trim_start(s: &str) -> &str {
+    let rest = &s[s.bytes().take_while(|&b| ascii_space(b)).count()..];
+    if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_start()
+    } else {
+        rest
+    }
+}
+
+/// `s.trim_end()`, as [`trim_start`].
+pub(crate) fn trim_end(s: &str) -> &str {
+    let rest = &s[..s.len() - s.bytes().rev().take_while(|&b| ascii_space(b)).count()];
+    if rest.as_bytes().last().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_end()
+    } else {
+        rest
+    }
+}
+
+/// `s.trim()`, as [`trim_start`].
+pub(crate) fn trim(s: &str) -> &str {
+    trim_end(trim_start(s))
+}
+
 /// The list bullet at the start of a trimmed line, if any, with its length.
 fn bullet(t: &str) -> Option<usize> {
     for b in BULLETS {
@@ -63,9 +94,9 @@ fn wrap_width(lines: &[&str]) -> Option<usize> {
     // list "12. https://...") say nothing about the width.
     let mut lens: Vec<usize> = lines
         .iter()
-        .map(|l| l.trim_end())
+        .map(|&l| trim_end(l))
         // Fewer than 20 bytes are fewer than 20 characters: told first.
-        .filter(|l| l.len() >= 20 && l.trim_start().contains(' ') && !is_reference(l))
+        .filter(|l| l.len() >= 20 && trim_start(l).contains(' ') && !is_reference(l))
         .map(|l| l.chars().count())
         .filter(|&n| n >= 20)
         .collect();
@@ -83,7 +114,7 @@ fn wrap_width(lines: &[&str]) -> Option<usize> {
 
 /// A line of lynx's reference list: "  12. https://...".
 fn is_reference(l: &str) -> bool {
-    let t = l.trim_start();
+    let t = trim_start(l);
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let Some(rest) = t[digits..].strip_prefix(". ").filter(|_| digits > 0) else { return false };
     let scheme = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
@@ -168,12 +199,12 @@ fn has_image(s: &str) -> bool {
 }
 
 fn is_image_only(raw: &str) -> bool {
-    let t = raw.trim();
+    let t = trim(raw);
     // markdown image or linked image
     if has_image(t) {
         let mut plain = String::with_capacity(t.len());
         strip_markup(t, &mut plain);
-        return plain.trim().trim_matches(['*', '_', ' ', '[', ']']).is_empty();
+        return trim(&plain).trim_matches(['*', '_', ' ', '[', ']']).is_empty();
     }
     // w3m alt text "[photo-name]" / lynx "[IMG]"
     if t.starts_with('[') && t.ends_with(']') && !t[1..t.len() - 1].contains(['[', ']']) {
@@ -318,17 +349,17 @@ fn clean_line(s: Cow<'_, str>) -> String {
 fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
     let mut kind = BlockKind::Paragraph;
     let mut list = false;
-    let mut first = lines[0].trim();
+    let mut first = trim(lines[0]);
     if first.starts_with('#') {
         kind = BlockKind::Heading;
-        first = first.trim_start_matches('#').trim_start();
+        first = trim_start(first.trim_start_matches('#'));
     } else if first.starts_with('>') {
         kind = BlockKind::Quote;
-        first = first.trim_start_matches('>').trim_start();
+        first = trim_start(first.trim_start_matches('>'));
     } else if let Some(b) = bullet(first) {
         kind = BlockKind::ListItem;
         list = true;
-        first = first[b..].trim_start();
+        first = trim_start(&first[b..]);
     }
     // Joined first, so a link split across lines is still one link.
     let joined: Cow<'_, str> = if lines.len() == 1 {
@@ -338,7 +369,7 @@ fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
         j.push_str(first);
         for line in &lines[1..] {
             j.push(' ');
-            j.push_str(line.trim().trim_start_matches('>').trim_start());
+            j.push_str(trim_start(trim(line).trim_start_matches('>')));
         }
         Cow::Owned(j)
     };
@@ -384,7 +415,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
     let mut out: Vec<Unit> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        if lines[i].trim().is_empty() {
+        if trim(lines[i]).is_empty() {
             i += 1;
             continue;
         }
@@ -392,11 +423,11 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
         let mut end = i + 1;
         let mut open = open_brackets(lines[i]);
         while let Some(next) = lines.get(end) {
-            let nt = next.trim();
+            let nt = trim(next);
             if nt.is_empty() {
                 break;
             }
-            let prev = lines[end - 1].trim_end();
+            let prev = trim_end(lines[end - 1]);
             // A markdown link left open continues on the next line.
             let link_open = open > 0 && end - start < 6;
             let wrapped = width.is_some_and(|w| {
@@ -413,7 +444,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
         let image = is_image_only(&raw) || (text.is_empty() && has_image(&raw));
         let (url, italic) = (is_url(&raw), is_italic(&raw));
         let raw = if text.is_empty() { raw.into_owned() } else { String::new() };
-        let indent = lines[start].len() - lines[start].trim_start().len();
+        let indent = lines[start].len() - trim_start(lines[start]).len();
         out.push(Unit { indent, raw, text, kind, list, image, link_chars, links, url, italic });
         i = end;
     }
@@ -497,6 +528,27 @@ mod tests {
             if is_clean_line(s) {
                 assert_eq!(sanitize_line(s), s, "{s:?}");
             }
+        }
+    }
+
+    #[test]
+    fn lines_are_trimmed_as_the_standard_library_trims_them() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\t\x0b\x0c\r\n a b \r\n",
+            "\u{a0}a\u{a0}",
+            " \u{a0} a \u{3000} ",
+            "\u{e9}",
+            " \u{e9} ",
+            "\u{2003}",
+            "\u{85}x\u{85}",
+            "\u{201c}q\u{201d}",
+            " \u{200b} ",
+        ] {
+            assert_eq!((trim(s), trim_start(s), trim_end(s)), (s.trim(), s.trim_start(), s.trim_end()), "{s:?}");
         }
     }
 

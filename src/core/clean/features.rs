@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
+use super::quads::Quads;
 use super::segment::{trim_end, Unit};
 use super::BlockKind;
 
@@ -131,13 +132,17 @@ fn stopwords() -> &'static StopWords {
     })
 }
 
-/// The thread cues of `assets/clean-thread.txt`, in one matcher.
-fn thread_cues() -> &'static AhoCorasick {
-    static C: OnceLock<AhoCorasick> = OnceLock::new();
+/// The thread cues of `assets/clean-thread.txt`, in one matcher, with a
+/// quick "none of them" before it.
+fn thread_cues() -> &'static (AhoCorasick, Option<Quads>) {
+    static C: OnceLock<(AhoCorasick, Option<Quads>)> = OnceLock::new();
     C.get_or_init(|| {
-        let cues =
-            include_str!("../../../assets/clean-thread.txt").lines().map(str::trim_end).filter(|l| !l.is_empty() && !l.starts_with('#'));
-        AhoCorasick::new(cues).expect("thread cues build a matcher")
+        let cues: Vec<&str> = include_str!("../../../assets/clean-thread.txt")
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        (AhoCorasick::new(&cues).expect("thread cues build a matcher"), Quads::new(cues.iter().copied()))
     })
 }
 
@@ -190,7 +195,11 @@ impl TitleWords {
 /// A short line of a comment thread or teaser list: a cue word ("reply",
 /// "votes", "2 days ago") in a line of at most 8 words.
 fn is_cue(lower: &str, words: f32) -> bool {
-    words <= 8.0 && thread_cues().is_match(lower)
+    if words > 8.0 {
+        return false;
+    }
+    let (matcher, quads) = thread_cues();
+    quads.as_ref().is_none_or(|q| q.may_hold(lower.as_bytes())) && matcher.is_match(lower)
 }
 
 /// Bytes of a long unit's start that stand for it when looking for a

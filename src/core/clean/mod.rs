@@ -15,6 +15,7 @@ mod features;
 mod html;
 mod html_model;
 mod model;
+mod quads;
 mod rules;
 mod segment;
 

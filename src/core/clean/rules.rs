@@ -7,6 +7,7 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 
 use super::features::Hints;
+use super::quads::Quads;
 use super::segment::{trim, Unit};
 use super::{removed, Reason};
 use crate::core::article::Meta;
@@ -22,6 +23,8 @@ struct Phrase {
 struct Phrases {
     inside: Vec<Phrase>,
     matcher: AhoCorasick,
+    /// A quick "none of them" before the matcher.
+    quads: Option<Quads>,
     whole: Vec<Phrase>,
 }
 
@@ -38,7 +41,8 @@ fn phrases() -> &'static Phrases {
         let (whole, inside): (Vec<Phrase>, Vec<Phrase>) = all.into_iter().partition(|p| p.phrase.starts_with('='));
         let whole = whole.into_iter().map(|p| Phrase { reason: p.reason, phrase: p.phrase[1..].to_owned() }).collect();
         let matcher = AhoCorasick::new(inside.iter().map(|p| p.phrase.as_str())).expect("boilerplate phrases build a matcher");
-        Phrases { inside, matcher, whole }
+        let quads = Quads::new(inside.iter().map(|p| p.phrase.as_str()));
+        Phrases { inside, matcher, quads, whole }
     })
 }
 
@@ -67,9 +71,9 @@ fn phrase_in(lower: &str) -> Option<&'static Phrase> {
     if let Some(w) = p.whole.iter().find(|w| w.phrase == line) {
         return Some(w);
     }
-    // Most lines hold no phrase: a plain search (which may skip ahead with
-    // a prefilter) tells, before all matches are listed.
-    if !p.matcher.is_match(lower) {
+    // Most lines hold no phrase: their windows of a few bytes tell most of
+    // them so, and a plain search the rest, before all matches are listed.
+    if p.quads.as_ref().is_some_and(|q| !q.may_hold(lower.as_bytes())) || !p.matcher.is_match(lower) {
         return None;
     }
     // The first phrase of the file that occurs, as a reader of the file expects.

@@ -8,7 +8,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
-use super::segment::Unit;
+use super::quads::Quads;
+use super::segment::{trim_end, Unit};
 use super::BlockKind;
 
 /// The feature names, in vector order. The model file lists the names it
@@ -131,13 +132,17 @@ fn stopwords() -> &'static StopWords {
     })
 }
 
-/// The thread cues of `assets/clean-thread.txt`, in one matcher.
-fn thread_cues() -> &'static AhoCorasick {
-    static C: OnceLock<AhoCorasick> = OnceLock::new();
+/// The thread cues of `assets/clean-thread.txt`, in one matcher, with a
+/// quick "none of them" before it.
+fn thread_cues() -> &'static (AhoCorasick, Option<Quads>) {
+    static C: OnceLock<(AhoCorasick, Option<Quads>)> = OnceLock::new();
     C.get_or_init(|| {
-        let cues =
-            include_str!("../../../assets/clean-thread.txt").lines().map(str::trim_end).filter(|l| !l.is_empty() && !l.starts_with('#'));
-        AhoCorasick::new(cues).expect("thread cues build a matcher")
+        let cues: Vec<&str> = include_str!("../../../assets/clean-thread.txt")
+            .lines()
+            .map(str::trim_end)
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect();
+        (AhoCorasick::new(&cues).expect("thread cues build a matcher"), Quads::new(cues.iter().copied()))
     })
 }
 
@@ -190,7 +195,11 @@ impl TitleWords {
 /// A short line of a comment thread or teaser list: a cue word ("reply",
 /// "votes", "2 days ago") in a line of at most 8 words.
 fn is_cue(lower: &str, words: f32) -> bool {
-    words <= 8.0 && thread_cues().is_match(lower)
+    if words > 8.0 {
+        return false;
+    }
+    let (matcher, quads) = thread_cues();
+    quads.as_ref().is_none_or(|q| q.may_hold(lower.as_bytes())) && matcher.is_match(lower)
 }
 
 /// Bytes of a long unit's start that stand for it when looking for a
@@ -577,7 +586,7 @@ const NEW: usize = 10;
 
 /// Computes the feature matrix, one row of [`WIDTH`] per unit, row after
 /// row. `lower` holds each unit's text lower-cased.
-pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title: &str, html: bool) -> Vec<f32> {
+pub(crate) fn features(units: &[Unit], lower: &[&str], hints: &[Hints], title: &str, html: bool) -> Vec<f32> {
     let n = units.len();
     let stop = stopwords();
     let title_lower = title.to_lowercase();
@@ -592,7 +601,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
     let mut props = CharProps::new();
     for (k, (u, h)) in units.iter().zip(hints).enumerate() {
         let t = u.text.as_str();
-        let lower_t = lower[k].as_str();
+        let lower_t = lower[k];
         // Lower-cased words can be cut out of the lower-cased line when
         // lower-casing kept every byte in place.
         let aligned = t.is_ascii();
@@ -686,7 +695,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
             h.dateline as u8 as f32,
             (t.starts_with("By ") || t.starts_with("BY ")) as u8 as f32,
             (u.indent.min(20)) as f32,
-            t.trim_end().ends_with(':') as u8 as f32,
+            trim_end(t).ends_with(':') as u8 as f32,
             prose as u8 as f32,
         ]);
         extra.push([stamp as u8 as f32, has_title as u8 as f32]);
@@ -750,7 +759,7 @@ pub(crate) fn features(units: &[Unit], lower: &[String], hints: &[Hints], title:
     }
     // Repeats within the page: the same text, or the same start.
     let hash = |t: &str| xxhash_rust::xxh3::xxh3_64(t.as_bytes());
-    let dup = repeated((0..n).map(|k| (base[k].words >= 3.0).then(|| hash(&lower[k]))));
+    let dup = repeated((0..n).map(|k| (base[k].words >= 3.0).then(|| hash(lower[k]))));
     let dup_start = repeated(lower.iter().map(|l| prefix_of(l).map(hash)));
     // Teaser cards: a one-sentence blurb right after a headline-like line.
     let card: Vec<bool> = (0..n).map(|k| k > 0 && base[k - 1].headline && base[k].blurb).collect();
@@ -873,6 +882,7 @@ mod tests {
     fn text_without_spaces_counts_as_prose() {
         let u = units("\u{5148}\u{65e5}\u{3001}\u{4e0d}\u{6b63}\u{306b}\u{6539}\u{9020}\u{3057}\u{305f}iPhone\u{3092}\u{8ca9}\u{58f2}\u{3057}\u{305f}\u{3068}\u{3057}\u{3066}\u{3001}\u{7537}\u{6027}\u{304c}\u{902e}\u{6355}\u{3055}\u{308c}\u{307e}\u{3057}\u{305f}\u{3002}");
         let lower: Vec<String> = u.iter().map(|u| u.text.to_lowercase()).collect();
+        let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
         let rows = features(&u, &lower, &[Hints::default()], "", false);
         let at = |n: &str| rows[NAMES.iter().position(|x| *x == n).unwrap()];
         assert!(at("log_words") > lw(10.0));
@@ -989,6 +999,7 @@ mod tests {
         let text = format!("{teaser}\n\nThe minister spoke at length today about the plans for the harbour and the coast road.\n\nJaneDoe\n\n2 days ago at 07:52 am\n\nRating: 9 Votes\n\n{teaser}");
         let u = units(&text);
         let lower: Vec<String> = u.iter().map(|u| u.text.to_lowercase()).collect();
+        let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
         let rows = features(&u, &lower, &vec![Hints::default(); u.len()], "", false);
         let at = |k: usize, n: &str| rows[k * WIDTH + NAMES.iter().position(|x| *x == n).unwrap()];
         assert_eq!((at(0, "dup_in_page"), at(5, "dup_in_page"), at(1, "dup_in_page")), (1.0, 1.0, 0.0));
@@ -1001,6 +1012,7 @@ mod tests {
     fn every_row_has_every_feature() {
         let u = units("Home\n\nThe minister said on Tuesday that the plan would go ahead, despite objections.\n\n* [Share](x)");
         let lower: Vec<String> = u.iter().map(|u| u.text.to_lowercase()).collect();
+        let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
         let rows = features(&u, &lower, &vec![Hints::default(); u.len()], "A title", false);
         assert_eq!(rows.len(), 3 * NAMES.len());
         let rows: Vec<&[f32]> = rows.chunks(WIDTH).collect();

@@ -21,6 +21,7 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
+use super::rules::{is_italic, is_url};
 use super::segment::Unit;
 use super::BlockKind;
 use crate::core::formats::{closes_p, decode_char_refs, is_void, is_ws, read_attrs};
@@ -657,7 +658,19 @@ impl State {
         let after_media = std::mem::take(&mut self.media);
         let hash = text_hash(&text);
         self.blocks.push(Block {
-            unit: Unit { raw: text.clone(), text, kind, list, image: false, link_chars: p.link_chars, links: p.links, indent: 0 },
+            unit: Unit {
+                // The raw unit is its text: read only when that is empty.
+                raw: String::new(),
+                url: is_url(&text),
+                italic: is_italic(&text),
+                text,
+                kind,
+                list,
+                image: false,
+                link_chars: p.link_chars,
+                links: p.links,
+                indent: 0,
+            },
             owner,
             chars,
             after_media,

@@ -15,6 +15,7 @@ mod features;
 mod html;
 mod html_model;
 mod model;
+mod quads;
 mod rules;
 mod segment;
 
@@ -117,14 +118,24 @@ fn source_key(meta: &Meta) -> Option<String> {
 /// standard one goes character by character after the first non-ASCII
 /// chunk (one curly quote) and for every tail shorter than a chunk.
 fn lowercase(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    lowercase_into(s, &mut out);
+    out
+}
+
+/// [`lowercase`], appended to `out`.
+fn lowercase_into(s: &str, out: &mut String) {
+    let start = out.len();
     if s.is_ascii() {
-        return s.to_ascii_lowercase();
+        out.push_str(s);
+        out[start..].make_ascii_lowercase();
+        return;
     }
     // `str::to_lowercase` lower-cases a capital sigma by its context.
     if s.contains('\u{3a3}') {
-        return s.to_lowercase();
+        out.push_str(&s.to_lowercase());
+        return;
     }
-    let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while !rest.is_empty() {
         let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
@@ -137,7 +148,6 @@ fn lowercase(s: &str) -> String {
             rest = &rest[c.len_utf8()..];
         }
     }
-    out
 }
 
 /// A line's hash, from its lower-cased text.
@@ -223,7 +233,16 @@ fn analyse(doc: &Document, meta: &Meta, repeats: &Repeats) -> Analysis {
     let Units { units, html, dom, set_aside } = units_of(doc);
     let page = rules::Page::new(meta);
     let source = repeats.source(meta);
-    let lower: Vec<String> = units.iter().map(|u| lowercase(&u.text)).collect();
+    // Every unit lower-cased, into one buffer for the page.
+    let mut buf = String::with_capacity(units.iter().map(|u| u.text.len()).sum());
+    let ends: Vec<usize> = units
+        .iter()
+        .map(|u| {
+            lowercase_into(&u.text, &mut buf);
+            buf.len()
+        })
+        .collect();
+    let lower: Vec<&str> = ends.iter().scan(0, |start, &end| Some(&buf[std::mem::replace(start, end)..end])).collect();
     let mut verdicts = Vec::with_capacity(units.len());
     let mut hints = Vec::with_capacity(units.len());
     for (u, lower) in units.iter().zip(&lower) {
@@ -507,6 +526,9 @@ mod tests {
             "\u{1e9e}\u{2126}\u{212a}\u{212b} K",
         ] {
             assert_eq!(lowercase(s), s.to_lowercase(), "{s:?}");
+            let mut out = String::from("Before ");
+            lowercase_into(s, &mut out);
+            assert_eq!(out, format!("Before {}", s.to_lowercase()), "{s:?}");
         }
     }
 

@@ -7,7 +7,8 @@ use std::sync::OnceLock;
 use aho_corasick::AhoCorasick;
 
 use super::features::Hints;
-use super::segment::Unit;
+use super::quads::Quads;
+use super::segment::{trim, Unit};
 use super::{removed, Reason};
 use crate::core::article::Meta;
 use crate::core::date::dateline;
@@ -22,6 +23,8 @@ struct Phrase {
 struct Phrases {
     inside: Vec<Phrase>,
     matcher: AhoCorasick,
+    /// A quick "none of them" before the matcher.
+    quads: Option<Quads>,
     whole: Vec<Phrase>,
 }
 
@@ -38,7 +41,8 @@ fn phrases() -> &'static Phrases {
         let (whole, inside): (Vec<Phrase>, Vec<Phrase>) = all.into_iter().partition(|p| p.phrase.starts_with('='));
         let whole = whole.into_iter().map(|p| Phrase { reason: p.reason, phrase: p.phrase[1..].to_owned() }).collect();
         let matcher = AhoCorasick::new(inside.iter().map(|p| p.phrase.as_str())).expect("boilerplate phrases build a matcher");
-        Phrases { inside, matcher, whole }
+        let quads = Quads::new(inside.iter().map(|p| p.phrase.as_str()));
+        Phrases { inside, matcher, quads, whole }
     })
 }
 
@@ -54,8 +58,8 @@ fn normalise(s: &str) -> String {
 }
 
 /// A bare URL, or a lynx reference-list entry "12. http://...".
-fn is_url(raw: &str) -> bool {
-    let t = raw.trim().trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['.', ' ']);
+pub(crate) fn is_url(raw: &str) -> bool {
+    let t = trim(raw).trim_start_matches(|c: char| c.is_ascii_digit()).trim_start_matches(['.', ' ']);
     let t = t.trim_start_matches('<').trim_end_matches('>');
     (t.starts_with("http://") || t.starts_with("https://") || t.starts_with("file://") || t.starts_with("mailto:")) && !t.contains(' ')
 }
@@ -67,9 +71,9 @@ fn phrase_in(lower: &str) -> Option<&'static Phrase> {
     if let Some(w) = p.whole.iter().find(|w| w.phrase == line) {
         return Some(w);
     }
-    // Most lines hold no phrase: a plain search (which may skip ahead with
-    // a prefilter) tells, before all matches are listed.
-    if !p.matcher.is_match(lower) {
+    // Most lines hold no phrase: their windows of a few bytes tell most of
+    // them so, and a plain search the rest, before all matches are listed.
+    if p.quads.as_ref().is_some_and(|q| !q.may_hold(lower.as_bytes())) || !p.matcher.is_match(lower) {
         return None;
     }
     // The first phrase of the file that occurs, as a reader of the file expects.
@@ -94,16 +98,21 @@ fn has_year_digits(text: &str) -> bool {
 /// caption when it follows an image or the model does not take it for
 /// prose).
 pub(crate) fn caption(u: &Unit, hints: &Hints) -> Option<bool> {
-    if u.text.chars().count() > 250 {
+    // No more bytes than 250 is no more characters.
+    if u.text.len() > 250 && u.text.chars().count() > 250 {
         return None;
     }
     if hints.caption {
         return Some(true);
     }
-    let raw = u.raw.trim();
-    let italic = (raw.starts_with('*') && !raw.starts_with("**") && raw.ends_with('*') && !raw.ends_with("**"))
-        || (raw.starts_with('_') && raw.ends_with('_') && raw.len() > 2);
-    italic.then_some(false)
+    u.italic.then_some(false)
+}
+
+/// Is a raw unit wholly in italics, `*...*` or `_..._`?
+pub(crate) fn is_italic(raw: &str) -> bool {
+    let raw = trim(raw);
+    (raw.starts_with('*') && !raw.starts_with("**") && raw.ends_with('*') && !raw.ends_with("**"))
+        || (raw.starts_with('_') && raw.ends_with('_') && raw.len() > 2)
 }
 
 /// What the rules need of a page's metadata, worked out once per page.
@@ -159,16 +168,17 @@ pub(crate) fn classify(u: &Unit, lower: &str, page: &Page) -> (Option<Reason>, H
     let meta = page.meta;
     let mut hints = Hints::default();
     let text = u.text.as_str();
-    let chars = text.chars().count();
+    // Characters are counted only when the bytes leave it open.
+    let chars_below = |n: usize| text.len() < n || text.chars().count() < n;
     let phrase = phrase_in(lower);
     hints.phrase = phrase.is_some();
     hints.caption = phrase.is_some_and(|p| p.reason == "caption");
-    hints.dateline = chars < 100 && has_year_digits(text) && dateline(text).is_some();
+    hints.dateline = chars_below(100) && has_year_digits(text) && dateline(text).is_some();
     hints.title = page.is_title(text);
     if u.image {
         return (removed("image", ""), hints);
     }
-    if is_url(&u.raw) {
+    if u.url {
         return (removed("url", ""), hints);
     }
     if text.is_empty() {
@@ -192,8 +202,8 @@ pub(crate) fn classify(u: &Unit, lower: &str, page: &Page) -> (Option<Reason>, H
     } else {
         PROMPT_MAX_CHARS
     };
-    if chars <= max {
-        if let Some(p) = phrase.filter(|p| p.reason != "caption") {
+    if let Some(p) = phrase.filter(|p| p.reason != "caption") {
+        if chars_below(max + 1) {
             return (removed(&p.reason, format!("\u{201c}{}\u{201d}", p.phrase)), hints);
         }
     }

@@ -5,14 +5,20 @@
 
 use std::borrow::Cow;
 
+use super::rules::{is_italic, is_url};
 use super::BlockKind;
 use crate::core::sanitize::{is_clean_line, sanitize_line};
 
 /// One unit of a dump, before classification.
 #[derive(Debug, Clone)]
 pub(crate) struct Unit {
-    /// The raw lines, joined with '\n'.
+    /// The raw lines, joined with '\n', kept only when `text` is empty
+    /// (what the block then shows); empty otherwise.
     pub raw: String,
+    /// The raw unit is a bare URL (or a lynx reference-list entry).
+    pub url: bool,
+    /// The raw unit is wholly in italics (`*...*` or `_..._`).
+    pub italic: bool,
     /// Plain text, markup reduced, single line.
     pub text: String,
     pub kind: BlockKind,
@@ -29,6 +35,37 @@ pub(crate) struct Unit {
 }
 
 const BULLETS: [&str; 9] = ["* ", "- ", "+ ", "• ", "· ", "o ", "◦ ", "▪ ", "■ "];
+
+/// ASCII whitespace as `char::is_whitespace` sees it.
+fn ascii_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r')
+}
+
+/// `s.trim_start()`: ASCII spaces on bytes, the standard (character by
+/// character, a call each) only from a non-ASCII character on.
+pub(crate) fn trim_start(s: &str) -> &str {
+    let rest = &s[s.bytes().take_while(|&b| ascii_space(b)).count()..];
+    if rest.as_bytes().first().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_start()
+    } else {
+        rest
+    }
+}
+
+/// `s.trim_end()`, as [`trim_start`].
+pub(crate) fn trim_end(s: &str) -> &str {
+    let rest = &s[..s.len() - s.bytes().rev().take_while(|&b| ascii_space(b)).count()];
+    if rest.as_bytes().last().is_some_and(|b| !b.is_ascii()) {
+        rest.trim_end()
+    } else {
+        rest
+    }
+}
+
+/// `s.trim()`, as [`trim_start`].
+pub(crate) fn trim(s: &str) -> &str {
+    trim_end(trim_start(s))
+}
 
 /// The list bullet at the start of a trimmed line, if any, with its length.
 fn bullet(t: &str) -> Option<usize> {
@@ -57,8 +94,9 @@ fn wrap_width(lines: &[&str]) -> Option<usize> {
     // list "12. https://...") say nothing about the width.
     let mut lens: Vec<usize> = lines
         .iter()
-        .map(|l| l.trim_end())
-        .filter(|l| l.trim_start().contains(' ') && !is_reference(l))
+        .map(|&l| trim_end(l))
+        // Fewer than 20 bytes are fewer than 20 characters: told first.
+        .filter(|l| l.len() >= 20 && trim_start(l).contains(' ') && !is_reference(l))
         .map(|l| l.chars().count())
         .filter(|&n| n >= 20)
         .collect();
@@ -76,7 +114,7 @@ fn wrap_width(lines: &[&str]) -> Option<usize> {
 
 /// A line of lynx's reference list: "  12. https://...".
 fn is_reference(l: &str) -> bool {
-    let t = l.trim_start();
+    let t = trim_start(l);
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     let Some(rest) = t[digits..].strip_prefix(". ").filter(|_| digits > 0) else { return false };
     let scheme = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
@@ -161,12 +199,12 @@ fn has_image(s: &str) -> bool {
 }
 
 fn is_image_only(raw: &str) -> bool {
-    let t = raw.trim();
+    let t = trim(raw);
     // markdown image or linked image
     if has_image(t) {
         let mut plain = String::with_capacity(t.len());
         strip_markup(t, &mut plain);
-        return plain.trim().trim_matches(['*', '_', ' ', '[', ']']).is_empty();
+        return trim(&plain).trim_matches(['*', '_', ' ', '[', ']']).is_empty();
     }
     // w3m alt text "[photo-name]" / lynx "[IMG]"
     if t.starts_with('[') && t.ends_with(']') && !t[1..t.len() - 1].contains(['[', ']']) {
@@ -178,6 +216,13 @@ fn is_image_only(raw: &str) -> bool {
 
 fn is_box_drawing(c: char) -> bool {
     ('\u{2500}'..='\u{257f}').contains(&c)
+}
+
+/// `s.contains(is_box_drawing)` on bytes: the box-drawing characters are
+/// those whose UTF-8 starts E2 94 or E2 95.
+fn has_box_drawing(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(0xe2, b).any(|i| matches!(b.get(i + 1), Some(0x94 | 0x95)))
 }
 
 /// `formats::strip_inline_markup` on byte offsets, appending to `out`:
@@ -304,17 +349,17 @@ fn clean_line(s: Cow<'_, str>) -> String {
 fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
     let mut kind = BlockKind::Paragraph;
     let mut list = false;
-    let mut first = lines[0].trim();
+    let mut first = trim(lines[0]);
     if first.starts_with('#') {
         kind = BlockKind::Heading;
-        first = first.trim_start_matches('#').trim_start();
+        first = trim_start(first.trim_start_matches('#'));
     } else if first.starts_with('>') {
         kind = BlockKind::Quote;
-        first = first.trim_start_matches('>').trim_start();
+        first = trim_start(first.trim_start_matches('>'));
     } else if let Some(b) = bullet(first) {
         kind = BlockKind::ListItem;
         list = true;
-        first = first[b..].trim_start();
+        first = trim_start(&first[b..]);
     }
     // Joined first, so a link split across lines is still one link.
     let joined: Cow<'_, str> = if lines.len() == 1 {
@@ -324,18 +369,17 @@ fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
         j.push_str(first);
         for line in &lines[1..] {
             j.push(' ');
-            j.push_str(line.trim().trim_start_matches('>').trim_start());
+            j.push_str(trim_start(trim(line).trim_start_matches('>')));
         }
         Cow::Owned(j)
     };
     let (link_chars, md_links) = markdown_links(&joined);
     let (t, refs) = strip_refs(&joined);
     // box-drawing table borders
-    let t: Cow<'_, str> =
-        if !t.is_ascii() && t.contains(is_box_drawing) { Cow::Owned(t.chars().filter(|&c| !is_box_drawing(c)).collect()) } else { t };
+    let t: Cow<'_, str> = if has_box_drawing(&t) { Cow::Owned(t.chars().filter(|&c| !is_box_drawing(c)).collect()) } else { t };
     let links = md_links + refs;
     // Only these bytes start inline markup (`![` starts with '!' but needs '[').
-    let markup = t.bytes().any(|b| matches!(b, b'[' | b'<' | b'*' | b'`' | b'_'));
+    let markup = t.bytes().any(|b| MARKUP_START[b as usize] && b != b'!');
     let text = if markup {
         let mut m = String::with_capacity(t.len());
         strip_markup(&t, &mut m);
@@ -346,14 +390,32 @@ fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
     (text, kind, list, link_chars, links)
 }
 
+/// `text.lines()`, the line ends found by `memchr` (on vectors, where the
+/// standard splitter's search goes a word at a time).
+fn lines(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+        // A line ending is "\n" or "\r\n".
+        let line = &text[start..end];
+        out.push(line.strip_suffix('\r').unwrap_or(line));
+        start = end + 1;
+    }
+    // The last line ending is optional; a '\r' without '\n' is no line ending.
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
 /// Splits a dump into units.
 pub(crate) fn units(text: &str) -> Vec<Unit> {
-    let lines: Vec<&str> = text.lines().collect();
+    let lines = lines(text);
     let width = wrap_width(&lines);
     let mut out: Vec<Unit> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        if lines[i].trim().is_empty() {
+        if trim(lines[i]).is_empty() {
             i += 1;
             continue;
         }
@@ -361,11 +423,11 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
         let mut end = i + 1;
         let mut open = open_brackets(lines[i]);
         while let Some(next) = lines.get(end) {
-            let nt = next.trim();
+            let nt = trim(next);
             if nt.is_empty() {
                 break;
             }
-            let prev = lines[end - 1].trim_end();
+            let prev = trim_end(lines[end - 1]);
             // A markdown link left open continues on the next line.
             let link_open = open > 0 && end - start < 6;
             let wrapped = width.is_some_and(|w| {
@@ -377,10 +439,13 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             open += open_brackets(next);
             end += 1;
         }
-        let raw = if end == start + 1 { lines[start].to_owned() } else { lines[start..end].join("\n") };
+        let raw: Cow<'_, str> = if end == start + 1 { Cow::Borrowed(lines[start]) } else { Cow::Owned(lines[start..end].join("\n")) };
         let (text, kind, list, link_chars, links) = plain(&lines[start..end]);
         let image = is_image_only(&raw) || (text.is_empty() && has_image(&raw));
-        out.push(Unit { indent: lines[start].len() - lines[start].trim_start().len(), raw, text, kind, list, image, link_chars, links });
+        let (url, italic) = (is_url(&raw), is_italic(&raw));
+        let raw = if text.is_empty() { raw.into_owned() } else { String::new() };
+        let indent = lines[start].len() - trim_start(lines[start]).len();
+        out.push(Unit { indent, raw, text, kind, list, image, link_chars, links, url, italic });
         i = end;
     }
     out
@@ -390,6 +455,15 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
 mod tests {
     use super::*;
     use crate::core::formats::strip_inline_markup;
+
+    #[test]
+    fn lines_are_split_as_the_standard_library_splits_them() {
+        for s in
+            ["", "\n", "a", "a\n", "a\r\n", "a\r", "\r", "\r\n\r\n", "a\nb", "a\r\nb\r", "a\n\nb\n", "\u{e9}\r\n\u{e9}\r\r\n", "x\ry\n"]
+        {
+            assert_eq!(lines(s), s.lines().collect::<Vec<_>>(), "{s:?}");
+        }
+    }
 
     #[test]
     fn wrapped_paragraphs_are_joined() {
@@ -454,6 +528,35 @@ mod tests {
             if is_clean_line(s) {
                 assert_eq!(sanitize_line(s), s, "{s:?}");
             }
+        }
+    }
+
+    #[test]
+    fn lines_are_trimmed_as_the_standard_library_trims_them() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\t\x0b\x0c\r\n a b \r\n",
+            "\u{a0}a\u{a0}",
+            " \u{a0} a \u{3000} ",
+            "\u{e9}",
+            " \u{e9} ",
+            "\u{2003}",
+            "\u{85}x\u{85}",
+            "\u{201c}q\u{201d}",
+            " \u{200b} ",
+        ] {
+            assert_eq!((trim(s), trim_start(s), trim_end(s)), (s.trim(), s.trim_start(), s.trim_end()), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn box_drawing_is_found_on_bytes() {
+        for c in ('\u{2400}'..='\u{2600}').chain(['a', '\u{e9}', '\u{201c}', '\u{2014}', '\u{3000}']) {
+            let s = format!("x{c}y");
+            assert_eq!(has_box_drawing(&s), s.contains(is_box_drawing), "{c:?}");
         }
     }
 

@@ -30,7 +30,7 @@ fn clean_file(path: &Path) -> (Cleaned, Meta, String) {
 }
 
 fn removed_kinds(c: &Cleaned) -> Vec<String> {
-    c.removed().map(|b| b.removed.as_ref().unwrap().kind.clone()).collect()
+    c.removed().map(|b| b.removed.as_ref().unwrap().kind.to_string()).collect()
 }
 
 fn removed_with(c: &Cleaned, kind: &str) -> Vec<String> {

@@ -171,7 +171,7 @@ mod tests {
                 Block {
                     kind: BlockKind::Paragraph,
                     text: "Subscribe now".into(),
-                    removed: Some(crate::core::clean::Reason { kind: "subscription".into(), detail: String::new() }),
+                    removed: Some(crate::core::clean::Reason { kind: "subscription", detail: String::new() }),
                 },
                 block(BlockKind::Caption, "A caption"),
                 block(BlockKind::Quote, "A quote that goes on for a while, long enough to wrap."),

@@ -41,7 +41,7 @@ pub enum BlockKind {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
     /// Short machine name: `donation`, `title`, `dateline`, `image`...
-    pub kind: String,
+    pub kind: &'static str,
     /// What matched, for a person reading the explanation.
     pub detail: String,
 }
@@ -91,8 +91,8 @@ impl Cleaned {
     }
 }
 
-fn removed(kind: &str, detail: impl Into<String>) -> Option<Reason> {
-    Some(Reason { kind: kind.to_owned(), detail: detail.into() })
+fn removed(kind: &'static str, detail: impl Into<String>) -> Option<Reason> {
+    Some(Reason { kind, detail: detail.into() })
 }
 
 /// Lines that recur in many articles of the same source: navigation,
@@ -469,7 +469,7 @@ pub struct FeatureRow {
     pub text: String,
     /// The rule that removes the unit whatever the model says, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub rule: Option<String>,
+    pub rule: Option<&'static str>,
     pub caption: bool,
     pub features: Vec<f32>,
     /// The DOM evidence of a block of an HTML page ([`dom_feature_names`]).
@@ -562,7 +562,7 @@ mod tests {
             &meta,
         );
         assert_eq!(c.body_text(), "The minister spoke today.");
-        let reasons: Vec<&str> = c.removed().map(|b| b.removed.as_ref().unwrap().kind.as_str()).collect();
+        let reasons: Vec<&str> = c.removed().map(|b| b.removed.as_ref().unwrap().kind).collect();
         assert_eq!(reasons, vec!["title", "donation", "comments", "comments"]);
     }
 

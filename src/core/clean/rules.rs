@@ -215,7 +215,7 @@ mod tests {
     use super::*;
     use crate::core::clean::segment::units;
 
-    fn verdict(line: &str, title: &str) -> Option<String> {
+    fn verdict(line: &str, title: &str) -> Option<&'static str> {
         let meta = Meta { title: title.into(), ..Meta::default() };
         let u = &units(line)[0];
         classify(u, &u.text.to_lowercase(), &Page::new(&meta)).0.map(|r| r.kind)
@@ -223,11 +223,11 @@ mod tests {
 
     #[test]
     fn shapes_and_phrases() {
-        assert_eq!(verdict("Your support helps us to tell the story", "").as_deref(), Some("donation"));
-        assert_eq!(verdict("https://example.com/a/b", "").as_deref(), Some("url"));
-        assert_eq!(verdict("  12. https://example.com/a/b", "").as_deref(), Some("url"));
-        assert_eq!(verdict("# The Title, Again", "The title again").as_deref(), Some("title"));
-        assert_eq!(verdict("Updated: March 13, 2014 10:31 a.m.", "").as_deref(), Some("dateline"));
+        assert_eq!(verdict("Your support helps us to tell the story", ""), Some("donation"));
+        assert_eq!(verdict("https://example.com/a/b", ""), Some("url"));
+        assert_eq!(verdict("  12. https://example.com/a/b", ""), Some("url"));
+        assert_eq!(verdict("# The Title, Again", "The title again"), Some("title"));
+        assert_eq!(verdict("Updated: March 13, 2014 10:31 a.m.", ""), Some("dateline"));
         assert_eq!(verdict("The minister spoke today.", ""), None);
     }
 
@@ -259,9 +259,9 @@ mod tests {
     fn long_notices_are_removed_by_their_phrase() {
         let notice = "When submitting content, please abide by our submission guidelines, and avoid posting profanity, personal attacks or harassment. Should you violate them, we may remove your comment.";
         assert!(notice.len() > PROMPT_MAX_CHARS);
-        assert_eq!(verdict(notice, "").as_deref(), Some("policy"));
+        assert_eq!(verdict(notice, ""), Some("policy"));
         let cookies = format!("This website uses cookies to improve your experience. {}", "Some are necessary for it to work. ".repeat(8));
-        assert_eq!(verdict(&cookies, "").as_deref(), Some("legal"));
+        assert_eq!(verdict(&cookies, ""), Some("legal"));
     }
 
     #[test]

@@ -12,20 +12,25 @@ const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "frid
 
 /// Month number (1-12) for a full or abbreviated English month name.
 pub fn month_number(word: &str) -> Option<u32> {
-    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    let w = word.trim_end_matches('.');
     if w.len() < 3 {
         return None;
     }
-    if w == "sept" {
+    if w.eq_ignore_ascii_case("sept") {
         return Some(9);
     }
-    MONTHS.iter().position(|m| *m == w || (w.len() == 3 && m.starts_with(&w))).map(|i| i as u32 + 1)
+    MONTHS.iter().position(|m| m.eq_ignore_ascii_case(w) || (w.len() == 3 && starts_with_ignoring_case(m, w))).map(|i| i as u32 + 1)
 }
 
 /// True for a full or abbreviated English weekday name.
 pub fn is_weekday(word: &str) -> bool {
-    let w = word.trim_end_matches(['.', ',']).to_ascii_lowercase();
-    w.len() >= 3 && WEEKDAYS.iter().any(|d| *d == w || (w.len() <= 4 && d.starts_with(&w)))
+    let w = word.trim_end_matches(['.', ',']);
+    w.len() >= 3 && WEEKDAYS.iter().any(|d| d.eq_ignore_ascii_case(w) || (w.len() <= 4 && starts_with_ignoring_case(d, w)))
+}
+
+/// Does `name` (lower-case ASCII) start with `prefix`, ASCII case ignored?
+fn starts_with_ignoring_case(name: &str, prefix: &str) -> bool {
+    name.len() >= prefix.len() && name.as_bytes()[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
 }
 
 fn valid(y: i32, m: u32, d: u32) -> bool {
@@ -158,6 +163,68 @@ pub fn dateline(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_match_as_the_lower_cased_comparison_did() {
+        // The former implementations, which lower-cased a copy.
+        let month = |word: &str| {
+            let w = word.trim_end_matches('.').to_ascii_lowercase();
+            if w.len() < 3 {
+                return None;
+            }
+            if w == "sept" {
+                return Some(9);
+            }
+            MONTHS.iter().position(|m| *m == w || (w.len() == 3 && m.starts_with(&w))).map(|i| i as u32 + 1)
+        };
+        let weekday = |word: &str| {
+            let w = word.trim_end_matches(['.', ',']).to_ascii_lowercase();
+            w.len() >= 3 && WEEKDAYS.iter().any(|d| *d == w || (w.len() <= 4 && d.starts_with(&w)))
+        };
+        let words = [
+            "March",
+            "MARCH",
+            "mar",
+            "Mar.",
+            "Ma",
+            "Marc",
+            "Sept",
+            "SEPT.",
+            "Sep",
+            "sep.",
+            "September",
+            "Septembe",
+            "Mär",
+            "mäy",
+            "May",
+            "may.",
+            "",
+            ".",
+            "Thu",
+            "THURS",
+            "Thurs.",
+            "Thursday,",
+            "thursdays",
+            "Tue",
+            "Tues",
+            "Tuesd",
+            "Sun.",
+            "Su",
+            "Sunday.,",
+            "Ｍarch",
+            "ju",
+            "Jun",
+            "JUNE",
+            "Dec.",
+            "Decem",
+            "Wed,",
+            "wednesday",
+        ];
+        for w in words {
+            assert_eq!(month_number(w), month(w), "{w}");
+            assert_eq!(is_weekday(w), weekday(w), "{w}");
+        }
+    }
 
     #[test]
     fn day_month_year_forms() {

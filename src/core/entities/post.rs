@@ -144,18 +144,10 @@ struct Lists {
 fn lists() -> &'static Lists {
     static L: OnceLock<Lists> = OnceLock::new();
     L.get_or_init(|| {
-        let mut sections: HashMap<&str, HashSet<&'static str>> = HashMap::new();
-        let mut section = "";
-        for line in include_str!("../../../assets/ner/name-ends.txt").lines().map(str::trim) {
-            if line.starts_with('#') || line.is_empty() {
-                continue;
-            }
-            match line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                Some(name) => section = name,
-                None => sections.entry(section).or_default().extend(line.split_whitespace()),
-            }
-        }
-        let mut take = |name: &str| sections.remove(name).unwrap_or_else(|| panic!("assets/ner/name-ends.txt has no [{name}]"));
+        let mut sections = super::rules::sections(include_str!("../../../assets/ner/name-ends.txt"));
+        let mut take = |name: &str| -> HashSet<&'static str> {
+            sections.remove(name).unwrap_or_else(|| panic!("assets/ner/name-ends.txt has no [{name}]")).into_iter().flatten().collect()
+        };
         Lists { event_end: take("event-end"), event_start: take("event-start"), legal_after_comma: take("legal-after-comma") }
     })
 }

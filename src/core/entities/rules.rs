@@ -28,22 +28,30 @@ struct Lists {
     number_words: Vec<&'static str>,
 }
 
+/// The sections of a word-list asset: `[name]` lines start a section,
+/// each other line is a list of words separated by single spaces; blank
+/// lines and `#` comments are skipped. Name -> lines -> words.
+pub(super) fn sections(text: &'static str) -> std::collections::HashMap<&'static str, Vec<Vec<&'static str>>> {
+    let mut sections: std::collections::HashMap<&str, Vec<Vec<&'static str>>> = std::collections::HashMap::new();
+    let mut current = "";
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+            current = name;
+            continue;
+        }
+        sections.entry(current).or_default().push(line.split(' ').collect());
+    }
+    sections
+}
+
 /// The lists, read once from the asset.
 fn lists() -> &'static Lists {
     static LISTS: OnceLock<Lists> = OnceLock::new();
     LISTS.get_or_init(|| {
-        let mut sections: std::collections::HashMap<&str, Vec<Vec<&'static str>>> = std::collections::HashMap::new();
-        let mut current = "";
-        for line in include_str!("../../../assets/ner/date-money.txt").lines().map(str::trim) {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-                current = name;
-                continue;
-            }
-            sections.entry(current).or_default().push(line.split(' ').collect());
-        }
+        let mut sections = sections(include_str!("../../../assets/ner/date-money.txt"));
         let mut take = |name: &str| sections.remove(name).unwrap_or_else(|| panic!("assets/ner/date-money.txt has no [{name}]"));
         Lists {
             months: take("months").into_iter().flatten().collect(),

@@ -370,7 +370,10 @@ mod tests {
         a.save().unwrap();
         b.save().unwrap();
         assert!(!State::load(p.clone()).is_read("one"));
-        // Saving the older change after the newer one does not undo it.
+        // A change made after the other process saved wins over it. Times
+        // are wall-clock milliseconds and b's second change was stamped one
+        // past its first, so let the clock pass it before changing again.
+        std::thread::sleep(std::time::Duration::from_millis(5));
         a.set_position("one", 3);
         a.save().unwrap();
         let s = State::load(p);

@@ -73,6 +73,38 @@ def label_units(rows, body_shingles):
     return labels
 
 
+def write_model(booster, names, path, threshold, html_threshold):
+    """Writes a trained booster as the JSON that model.rs reads; returns its trees."""
+    dump = booster.dump_model()
+    trees = []
+    for t in dump["tree_info"]:
+        f, th, left, right, vals = [], [], [], [], []
+
+        def walk(node):
+            if "leaf_index" in node or "split_index" not in node:
+                vals.append(node.get("leaf_value", 0.0))
+                return -len(vals)
+            i = len(f)
+            f.append(node["split_feature"])
+            th.append(node["threshold"])
+            left.append(0)
+            right.append(0)
+            assert node["decision_type"] == "<="
+            left[i] = walk(node["left_child"])
+            right[i] = walk(node["right_child"])
+            return i
+
+        root = t["tree_structure"]
+        if "split_index" not in root:
+            vals.append(root.get("leaf_value", 0.0))
+        else:
+            walk(root)
+        trees.append({"f": f, "t": [float(x) for x in th], "l": left, "r": right, "v": [float(f"{x:.6g}") for x in vals]})
+    with open(path, "w") as fh:
+        json.dump({"features": names, "threshold": threshold, "html_threshold": html_threshold, "trees": trees}, fh, separators=(",", ":"))
+    return trees
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=os.environ.get("BYLINE_SHARED", "../shared"))
@@ -95,6 +127,8 @@ def main():
     ap.add_argument("--cache", help="keep the feature rows in this JSON file (delete it when features change)")
     ap.add_argument("--save-preds", help="pickle the cross-validated predictions here, for analysis")
     ap.add_argument("--dump-errors", help="write the CV errors (per form, doc, unit) to this file")
+    ap.add_argument("--pipeline-cv", metavar="DIR", help="also score the real cleaner with each fold's model (written to DIR, "
+                    "given to the binary through BYLINE_CLEAN_MODEL): rules, structure repair and fallbacks included")
     args = ap.parse_args()
 
     ev = load_eval(args.shared)
@@ -173,11 +207,19 @@ def main():
         rng.shuffle(sites)
         fold_of = {s: k % args.folds for k, s in enumerate(sites)}
         preds = {}
+        fold_models = []
         for k in range(args.folds):
             train = [d for d in docs if fold_of[site[d[1]]] != k]
             test = [d for d in docs if fold_of[site[d[1]]] == k]
             X, y, w = matrix(train)
             booster = lgb.train(params, lgb.Dataset(X, y, weight=w), num_boost_round=args.trees)
+            if args.pipeline_cv:
+                os.makedirs(args.pipeline_cv, exist_ok=True)
+                fold_model = os.path.join(args.pipeline_cv, f"fold-{k}.json")
+                write_model(booster, names, fold_model, args.threshold if args.threshold is not None else 0.4, 0.1)
+                fold_models.append((fold_model, test))
+                with open(os.path.join(args.pipeline_cv, "fold-of.json"), "w") as fh:
+                    json.dump({i: os.path.join(args.pipeline_cv, f"fold-{fold_of[site[i]]}.json") for i in ids}, fh, indent=0)
             allx = np.array([r["features"] for d in test for r in d[2]], dtype=np.float32)
             allp = booster.predict(allx) if len(allx) else []
             at = 0
@@ -203,6 +245,26 @@ def main():
         if args.threshold is not None:
             best_thr = args.threshold
         print(f"chosen thresholds: dumps {best_thr}, html {html_thr}", file=sys.stderr)
+        if args.pipeline_cv:
+            path_of = {(f, i): p for f, i, p in jobs}
+            runs = [(m, f, i) for m, test in fold_models for f, i, _, _ in test if f != "html"]
+
+            def clean(run):
+                m, f, i = run
+                env = dict(os.environ, BYLINE_CLEAN_MODEL=m)
+                out = subprocess.run([args.bin, "clean", path_of[(f, i)]], capture_output=True, text=True, timeout=60, env=env)
+                return out.stdout if out.returncode == 0 else ""
+
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                outs = list(pool.map(clean, runs))
+            res = {}
+            for form, _, _ in forms:
+                pairs = [(truth[i][0], o) for (_, f, i), o in zip(runs, outs) if f == form]
+                if pairs:
+                    res[form] = score(pairs)
+            print("pipeline CV (byline clean, each fold's model): " + "  ".join(f"{f} F1 {v[0]:.3f} P {v[1]:.3f} R {v[2]:.3f}" for f, v in res.items()),
+                  file=sys.stderr)
+            print(f"pipeline CV mean of the dump forms: {np.mean([v[0] for v in res.values()]):.4f}", file=sys.stderr)
         if args.dump_errors:
             labels_of = {(d[0], d[1]): d[3] for d in docs}
             with open(args.dump_errors, "w") as fh:
@@ -220,34 +282,8 @@ def main():
         return
     X, y, w = matrix(docs)
     booster = lgb.train(params, lgb.Dataset(X, y, weight=w), num_boost_round=args.trees)
-    dump = booster.dump_model()
-    trees = []
-    for t in dump["tree_info"]:
-        f, th, left, right, vals = [], [], [], [], []
-
-        def walk(node):
-            if "leaf_index" in node or "split_index" not in node:
-                vals.append(node.get("leaf_value", 0.0))
-                return -len(vals)
-            i = len(f)
-            f.append(node["split_feature"])
-            th.append(node["threshold"])
-            left.append(0)
-            right.append(0)
-            assert node["decision_type"] == "<="
-            left[i] = walk(node["left_child"])
-            right[i] = walk(node["right_child"])
-            return i
-
-        root = t["tree_structure"]
-        if "split_index" not in root:
-            vals.append(root.get("leaf_value", 0.0))
-        else:
-            walk(root)
-        trees.append({"f": f, "t": [float(x) for x in th], "l": left, "r": right, "v": [float(f"{x:.6g}") for x in vals]})
     assert len(names) == X.shape[1], "features.rs NAMES and the --features rows disagree"
-    with open(args.out, "w") as fh:
-        json.dump({"features": names, "threshold": best_thr, "html_threshold": html_thr, "trees": trees}, fh, separators=(",", ":"))
+    trees = write_model(booster, names, args.out, best_thr, html_thr)
     def depth(t, i=0):
         return 0 if i < 0 or not t["f"] else 1 + max(depth(t, t["l"][i]), depth(t, t["r"][i]))
 

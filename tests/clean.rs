@@ -242,3 +242,41 @@ fn a_lynx_dump_wrapped_at_80_columns_keeps_whole_paragraphs() {
     }
     assert!(!body.contains("https://") && !body.contains("[5]"), "{body}");
 }
+
+/// The model override the training script's pipeline cross-validation
+/// uses: another model file changes the output, a bad one is refused with
+/// the variable's name, and without it the shipped model runs.
+#[test]
+fn another_line_model_can_be_given_for_cross_validation() {
+    let run = |model: Option<&Path>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_byline"));
+        c.args(["clean", &fixture("article.md").to_string_lossy()]);
+        if let Some(m) = model {
+            c.env("BYLINE_CLEAN_MODEL", m);
+        }
+        c.output().unwrap()
+    };
+    let shipped = run(None);
+    assert!(shipped.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    // The shipped model with every leaf pushed to "article": lines only
+    // the model removed come back.
+    let json = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/clean-model.json")).unwrap();
+    let mut m: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let same = dir.path().join("same.json");
+    std::fs::write(&same, m.to_string()).unwrap();
+    assert_eq!(run(Some(&same)).stdout, shipped.stdout);
+    for t in m["trees"].as_array_mut().unwrap() {
+        for v in t["v"].as_array_mut().unwrap() {
+            *v = serde_json::json!(1.0);
+        }
+    }
+    let high = dir.path().join("high.json");
+    std::fs::write(&high, m.to_string()).unwrap();
+    let o = run(Some(&high));
+    assert!(o.status.success());
+    assert!(o.stdout.len() > shipped.stdout.len(), "a model that scores every line high kept no more");
+    let o = run(Some(&dir.path().join("missing.json")));
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("BYLINE_CLEAN_MODEL"));
+}

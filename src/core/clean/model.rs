@@ -335,13 +335,27 @@ fn predict_perfect(p: &Perfect, rows: &[f32], width: usize, which: &[usize], out
     }
 }
 
-/// The shipped model.
+/// The environment variable naming a line model to use instead of the
+/// shipped one: `scripts/train-clean.py --pipeline-cv` runs the real
+/// cleaner with each fold's model through it. Not for users.
+pub const MODEL_ENV: &str = "BYLINE_CLEAN_MODEL";
+
+/// The shipped model, or the one [`MODEL_ENV`] names.
 pub(crate) fn model() -> &'static Model {
     static M: OnceLock<Model> = OnceLock::new();
     M.get_or_init(|| {
-        let m: ModelFile =
-            serde_json::from_str(include_str!("../../../assets/clean-model.json")).expect("assets/clean-model.json is a valid model");
-        assert_eq!(m.features, super::features::NAMES, "assets/clean-model.json was trained on other features: retrain");
+        let (name, m) = match std::env::var_os(MODEL_ENV) {
+            Some(path) => {
+                let name = format!("{MODEL_ENV}={}", path.to_string_lossy());
+                let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+                (name.clone(), serde_json::from_str::<ModelFile>(&json).unwrap_or_else(|e| panic!("{name}: {e}")))
+            }
+            None => (
+                "assets/clean-model.json".to_owned(),
+                serde_json::from_str(include_str!("../../../assets/clean-model.json")).expect("assets/clean-model.json is a valid model"),
+            ),
+        };
+        assert_eq!(m.features, super::features::NAMES, "{name} was trained on other features: retrain");
         Model::from_file(m)
     })
 }

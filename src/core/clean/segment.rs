@@ -86,30 +86,72 @@ fn bullet(t: &str) -> Option<usize> {
     None
 }
 
-/// Estimates the wrap width of a dump: `Some(w)` when many lines end near
+/// How a scraper counted a line's width when it wrapped it: w3m counts a
+/// CJK character as two columns, lynx as one character.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Measure {
+    Chars,
+    Columns,
+}
+
+impl Measure {
+    fn of(self, s: &str) -> usize {
+        if s.is_ascii() {
+            s.len()
+        } else if self == Measure::Chars {
+            s.chars().count()
+        } else {
+            unicode_width::UnicodeWidthStr::width(s)
+        }
+    }
+}
+
+/// The width a dump was wrapped at, and how it was counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Wrap {
+    width: usize,
+    measure: Measure,
+}
+
+/// Estimates the wrap width of a dump: `Some` when many lines end near
 /// the same column (a `-dump` at a fixed width), `None` for one line per
 /// paragraph.
-fn wrap_width(lines: &[&str]) -> Option<usize> {
+fn wrap_width(lines: &[&str]) -> Option<Wrap> {
     // Lines a scraper cannot wrap (one long word: a URL; lynx's reference
-    // list "12. https://...") say nothing about the width.
-    let mut lens: Vec<usize> = lines
+    // list "12. https://...") say nothing about the width. CJK text has
+    // no spaces and still wraps. Fewer than 20 bytes are fewer than 20
+    // characters: told first.
+    let long: Vec<&str> = lines
         .iter()
         .map(|&l| trim_end(l))
-        // Fewer than 20 bytes are fewer than 20 characters: told first.
-        .filter(|l| l.len() >= 20 && trim_start(l).contains(' ') && !is_reference(l))
-        .map(|l| l.chars().count())
-        .filter(|&n| n >= 20)
+        .filter(|l| l.len() >= 20 && (trim_start(l).contains(' ') || !l.is_ascii()) && !is_reference(l))
         .collect();
-    if lens.len() < 8 {
-        return None;
+    let estimate = |m: Measure| {
+        let mut lens: Vec<usize> = long.iter().map(|l| m.of(l)).filter(|&n| n >= 20).collect();
+        if lens.len() < 8 {
+            return None;
+        }
+        lens.sort_unstable();
+        let w = lens[(lens.len() * 97 / 100).min(lens.len() - 1)];
+        let near = lens.iter().filter(|&&n| n + 16 >= w && n <= w).count();
+        let full = lens.iter().filter(|&&n| n + 2 >= w && n <= w).count();
+        (w <= 200 && near * 10 >= lens.len() * 2 && near >= 4).then_some((Wrap { width: w, measure: m }, full as f64 / lens.len() as f64))
+    };
+    let chars = estimate(Measure::Chars);
+    if long.iter().all(|l| l.is_ascii()) {
+        return chars.map(|c| c.0);
     }
-    lens.sort_unstable();
-    let w = lens[(lens.len() * 97 / 100).min(lens.len() - 1)];
-    if w > 200 {
-        return None;
+    // A scraper breaks CJK text anywhere, so it fills lines to the width
+    // as it counts it: the count that puts more lines within two of the
+    // width is the one it wrapped by.
+    match (chars, estimate(Measure::Columns)) {
+        (Some(c), Some(w)) => Some(if w.1 >= c.1 { w.0 } else { c.0 }),
+        (c, w) => c.or(w).map(|x| x.0),
     }
-    let near = lens.iter().filter(|&&n| n + 16 >= w && n <= w).count();
-    (near * 10 >= lens.len() * 2 && near >= 4).then_some(w)
+}
+
+fn wide(c: Option<char>) -> bool {
+    c.is_some_and(|c| !c.is_ascii() && unicode_width::UnicodeWidthChar::width(c) == Some(2))
 }
 
 /// A line of lynx's reference list: "  12. https://...".
@@ -121,8 +163,8 @@ fn is_reference(l: &str) -> bool {
     scheme > 0 && rest.as_bytes().get(scheme) == Some(&b':')
 }
 
-fn first_word_len(t: &str) -> usize {
-    t.split_whitespace().next().map(|w| w.chars().count()).unwrap_or(0)
+fn first_word_len(t: &str, m: Measure) -> usize {
+    t.split_whitespace().next().map(|w| m.of(w)).unwrap_or(0)
 }
 
 /// Counts '[' minus ']' to see a link left open at the end of a line.
@@ -346,7 +388,7 @@ fn clean_line(s: Cow<'_, str>) -> String {
 }
 
 /// Reduces a unit's raw lines to one plain line.
-fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
+fn plain(lines: &[&str], glue_wide: bool) -> (String, BlockKind, bool, usize, usize) {
     let mut kind = BlockKind::Paragraph;
     let mut list = false;
     let mut first = trim(lines[0]);
@@ -368,8 +410,13 @@ fn plain(lines: &[&str]) -> (String, BlockKind, bool, usize, usize) {
         let mut j = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
         j.push_str(first);
         for line in &lines[1..] {
-            j.push(' ');
-            j.push_str(trim_start(trim(line).trim_start_matches('>')));
+            let next = trim_start(trim(line).trim_start_matches('>'));
+            // A scraper that counts columns (w3m) breaks CJK text between
+            // any two characters, not at a space.
+            if !(glue_wide && wide(j.chars().next_back()) && wide(next.chars().next())) {
+                j.push(' ');
+            }
+            j.push_str(next);
         }
         Cow::Owned(j)
     };
@@ -431,7 +478,10 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             // A markdown link left open continues on the next line.
             let link_open = open > 0 && end - start < 6;
             let wrapped = width.is_some_and(|w| {
-                prev.chars().count() + 1 + first_word_len(nt) > w && bullet(nt).is_none() && !nt.starts_with('#') && !is_image_only(nt)
+                w.measure.of(prev) + 1 + first_word_len(nt, w.measure) > w.width
+                    && bullet(nt).is_none()
+                    && !nt.starts_with('#')
+                    && !is_image_only(nt)
             });
             if !(link_open || wrapped) {
                 break;
@@ -440,7 +490,7 @@ pub(crate) fn units(text: &str) -> Vec<Unit> {
             end += 1;
         }
         let raw: Cow<'_, str> = if end == start + 1 { Cow::Borrowed(lines[start]) } else { Cow::Owned(lines[start..end].join("\n")) };
-        let (text, kind, list, link_chars, links) = plain(&lines[start..end]);
+        let (text, kind, list, link_chars, links) = plain(&lines[start..end], width.is_some_and(|w| w.measure == Measure::Columns));
         let image = is_image_only(&raw) || (text.is_empty() && has_image(&raw));
         let (url, italic) = (is_url(&raw), is_italic(&raw));
         let raw = if text.is_empty() { raw.into_owned() } else { String::new() };
@@ -463,6 +513,45 @@ mod tests {
         {
             assert_eq!(lines(s), s.lines().collect::<Vec<_>>(), "{s:?}");
         }
+    }
+
+    #[test]
+    fn cjk_wrapped_by_columns_is_joined_without_a_space_and_by_characters_with_one() {
+        // w3m counts a CJK character as two columns and breaks between any
+        // two: 39 characters fill 78 columns.
+        let ja = "\u{5148}\u{65e5}\u{3001}\u{4e0d}\u{6b63}\u{306b}\u{6539}\u{9020}\u{3057}\u{305f}".repeat(4);
+        let (a, b) = ja.split_at(ja.char_indices().nth(39).unwrap().0);
+        let para = format!("{a}\n{b}");
+        let text = [para.as_str(); 10].join("\n\n");
+        let u = units(&text);
+        assert_eq!(u.len(), 10, "{u:?}");
+        assert_eq!(u[0].text, ja);
+        // lynx counts characters and wraps Korean at its spaces, at 74
+        // characters (far more columns); the space stays.
+        let syllables: Vec<char> = "\u{c5d8}\u{c81c}\u{c774}\u{c758}\u{b9ac}\u{bca4}\u{c9c0}\u{c778}\u{ac00}".chars().collect();
+        // Words of one to five syllables, in no regular order.
+        let mut x = 1u64;
+        let words: Vec<String> = (0..300)
+            .map(|i| {
+                x = (x * 1_103_515_245 + 12_345) % (1 << 31);
+                syllables.iter().cycle().skip(i).take(1 + (x >> 16) as usize % 5).collect()
+            })
+            .collect();
+        let mut lines = vec![String::new()];
+        for w in &words {
+            let last = lines.last_mut().unwrap();
+            if last.chars().count() + 1 + w.chars().count() > 74 {
+                lines.push(w.clone());
+            } else {
+                if !last.is_empty() {
+                    last.push(' ');
+                }
+                last.push_str(w);
+            }
+        }
+        let u = units(&lines.join("\n"));
+        assert_eq!(u.len(), 1, "{u:?}");
+        assert_eq!(u[0].text, words.join(" "));
     }
 
     #[test]

@@ -370,6 +370,9 @@ pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
         }
     }
     restore_structure(&units, &mut verdicts, &kinds);
+    if !html {
+        mend_outline(&units, &mut verdicts, &kinds, &probs);
+    }
     // Never an empty body: bring back the units the model liked best.
     let body = |v: &[Option<Reason>], kinds: &[BlockKind]| v.iter().zip(kinds).any(|(r, k)| r.is_none() && *k != BlockKind::Caption);
     if !body(&verdicts, &kinds) {
@@ -460,6 +463,61 @@ fn restore_structure(units: &[Unit], verdicts: &mut [Option<Reason>], kinds: &[B
             }
         }
         a = b;
+    }
+}
+
+/// The least article score of a paragraph brought back at the body's
+/// edges, and its least words (`mend_outline`).
+const EDGE_MIN_SCORE: f64 = 0.1;
+const EDGE_MIN_WORDS: usize = 12;
+/// The least article score of a paragraph brought back between two kept
+/// paragraphs.
+const GAP_MIN_SCORE: f64 = 0.2;
+
+/// Mends the body's outline where the model, judging units one by one,
+/// cut it short: a paragraph it removed between two kept paragraphs, and
+/// long link-free paragraphs right after the last kept paragraph and right
+/// before the first (images and captions between are passed over). Only
+/// paragraphs the model gave some chance come back, and only the model's
+/// verdicts are undone. Measured by cross-validating the whole cleaner
+/// (`scripts/train-clean.py --pipeline-cv`): dump forms' mean F1 0.912 ->
+/// 0.917. Text dumps only: the HTML model was not measured with it.
+fn mend_outline(units: &[Unit], verdicts: &mut [Option<Reason>], kinds: &[BlockKind], probs: &[f64]) {
+    let n = units.len();
+    let by_model = |v: &Option<Reason>| v.as_ref().is_some_and(|r| r.kind == "model");
+    let text_unit = |k: usize| !units[k].image && kinds[k] != BlockKind::Caption;
+    let kept_paragraph = |k: usize, v: &[Option<Reason>]| v[k].is_none() && matches!(kinds[k], BlockKind::Paragraph | BlockKind::Quote);
+    let paragraph = |k: usize, min_score: f64, min_words: usize| {
+        kinds[k] == BlockKind::Paragraph
+            && units[k].link_chars == 0
+            && probs[k] >= min_score
+            && units[k].text.split_whitespace().nth(min_words.saturating_sub(1)).is_some()
+    };
+    // After the last kept paragraph.
+    if let Some(last) = (0..n).rev().find(|&k| verdicts[k].is_none() && kinds[k] == BlockKind::Paragraph) {
+        for k in (last + 1..n).filter(|&k| text_unit(k)) {
+            if !(by_model(&verdicts[k]) && paragraph(k, EDGE_MIN_SCORE, EDGE_MIN_WORDS)) {
+                break;
+            }
+            verdicts[k] = None;
+        }
+    }
+    // Between two kept paragraphs.
+    let text: Vec<usize> = (0..n).filter(|&k| text_unit(k)).collect();
+    for w in text.windows(3) {
+        let (a, k, b) = (w[0], w[1], w[2]);
+        if by_model(&verdicts[k]) && kept_paragraph(a, verdicts) && kept_paragraph(b, verdicts) && paragraph(k, GAP_MIN_SCORE, 1) {
+            verdicts[k] = None;
+        }
+    }
+    // Before the first kept paragraph.
+    if let Some(first) = (0..n).find(|&k| verdicts[k].is_none() && kinds[k] == BlockKind::Paragraph) {
+        for k in (0..first).rev().filter(|&k| text_unit(k)) {
+            if !(by_model(&verdicts[k]) && paragraph(k, EDGE_MIN_SCORE, EDGE_MIN_WORDS)) {
+                break;
+            }
+            verdicts[k] = None;
+        }
     }
 }
 
@@ -586,6 +644,35 @@ mod tests {
         let text = format!("* [Home](/)\n* [News](/news)\n* [Sport](/sport)\n* [Weather](/weather)\n\n# Ferry terminal approved\n\n{body}\n\n{body}\n\n{body}\n");
         let c = clean(&Document { format: Format::Markdown, text }, &Meta { title: "Ferry terminal approved".into(), ..Meta::default() });
         assert!(!c.body_text().contains("Sport"), "{}", c.body_text());
+    }
+
+    /// `mend_outline` over a dump whose units the model scored `probs`
+    /// (removed under 0.4); the units kept after it.
+    fn mended(text: &str, probs: &[f64]) -> Vec<usize> {
+        let units = segment::units(text);
+        assert_eq!(units.len(), probs.len(), "{units:?}");
+        let kinds: Vec<BlockKind> = units.iter().map(|u| u.kind).collect();
+        let mut verdicts: Vec<Option<Reason>> =
+            probs.iter().map(|&p| (p < 0.4).then(|| Reason { kind: "model", detail: String::new() })).collect();
+        mend_outline(&units, &mut verdicts, &kinds, probs);
+        (0..units.len()).filter(|&k| verdicts[k].is_none()).collect()
+    }
+
+    #[test]
+    fn the_outline_gets_back_paragraphs_at_its_edges_and_in_its_gaps() {
+        let long = "The council voted on Tuesday to build the new terminal beside the old pier, after two years of debate.";
+        let short = "It passed.";
+        // A long paragraph before the first kept one and after the last one,
+        // past an image; a paragraph between two kept ones.
+        let text = format!("{long}\n\n![](photo.jpg)\n\n{long}\n\n{short}\n\n{long}\n\n{long}\n");
+        assert_eq!(mended(&text, &[0.15, 0.0, 0.9, 0.25, 0.9, 0.15]), [0, 2, 3, 4, 5]);
+        // Not when the model gave them no chance, nor short ones at the edges,
+        // nor links, nor two in a row between kept ones.
+        assert_eq!(mended(&text, &[0.05, 0.0, 0.9, 0.1, 0.9, 0.05]), [2, 4]);
+        let text = format!("{short}\n\n{long}\n\n{long}\n\n[{long}](/next)\n");
+        assert_eq!(mended(&text, &[0.3, 0.9, 0.9, 0.3]), [1, 2]);
+        let text = format!("{long}\n\n{long}\n\n{long}\n\n{long}\n\n{long}\n");
+        assert_eq!(mended(&text, &[0.9, 0.3, 0.3, 0.9, 0.05]), [0, 3]);
     }
 
     #[test]

@@ -126,8 +126,12 @@ fn wrap_width(lines: &[&str]) -> Option<Wrap> {
         .map(|&l| trim_end(l))
         .filter(|l| l.len() >= 20 && (trim_start(l).contains(' ') || !l.is_ascii()) && !is_reference(l))
         .collect();
+    let chars: Vec<usize> = long.iter().map(|l| Measure::Chars.of(l)).collect();
     let estimate = |m: Measure| {
-        let mut lens: Vec<usize> = long.iter().map(|l| m.of(l)).filter(|&n| n >= 20).collect();
+        let mut lens: Vec<usize> = match m {
+            Measure::Chars => chars.iter().copied().filter(|&n| n >= 20).collect(),
+            Measure::Columns => long.iter().map(|l| m.of(l)).filter(|&n| n >= 20).collect(),
+        };
         if lens.len() < 8 {
             return None;
         }
@@ -137,14 +141,16 @@ fn wrap_width(lines: &[&str]) -> Option<Wrap> {
         let full = lens.iter().filter(|&&n| n + 2 >= w && n <= w).count();
         (w <= 200 && near * 10 >= lens.len() * 2 && near >= 4).then_some((Wrap { width: w, measure: m }, full as f64 / lens.len() as f64))
     };
-    let chars = estimate(Measure::Chars);
-    if long.iter().all(|l| l.is_ascii()) {
-        return chars.map(|c| c.0);
+    let by_chars = estimate(Measure::Chars);
+    // The counts part only where most characters of a line take more
+    // than one byte (CJK takes three): most pages have no such line.
+    if !long.iter().zip(&chars).any(|(l, &n)| (l.len() - n) * 2 >= n) {
+        return by_chars.map(|c| c.0);
     }
     // A scraper breaks CJK text anywhere, so it fills lines to the width
     // as it counts it: the count that puts more lines within two of the
     // width is the one it wrapped by.
-    match (chars, estimate(Measure::Columns)) {
+    match (by_chars, estimate(Measure::Columns)) {
         (Some(c), Some(w)) => Some(if w.1 >= c.1 { w.0 } else { c.0 }),
         (c, w) => c.or(w).map(|x| x.0),
     }

@@ -139,7 +139,13 @@ fn wrap_width(lines: &[&str]) -> Option<Wrap> {
         let w = lens[(lens.len() * 97 / 100).min(lens.len() - 1)];
         let near = lens.iter().filter(|&&n| n + 16 >= w && n <= w).count();
         let full = lens.iter().filter(|&&n| n + 2 >= w && n <= w).count();
-        (w <= 200 && near * 10 >= lens.len() * 2 && near >= 4).then_some((Wrap { width: w, measure: m }, full as f64 / lens.len() as f64))
+        // A fifth of the lines end near the width; or, on a page of many
+        // short lines (menus), at least 12 do and twice as many as in the
+        // 16 columns below (unwrapped paragraphs thin out, wrapped ones
+        // pile up under the width).
+        let below = lens.iter().filter(|&&n| n + 32 >= w && n + 16 < w).count();
+        let wrapped = (near * 10 >= lens.len() * 2 && near >= 4) || (near >= 12 && near >= 2 * below);
+        (w <= 200 && wrapped).then_some((Wrap { width: w, measure: m }, full as f64 / lens.len() as f64))
     };
     let by_chars = estimate(Measure::Chars);
     // The counts part only where most characters of a line take more
@@ -558,6 +564,18 @@ mod tests {
         let u = units(&lines.join("\n"));
         assert_eq!(u.len(), 1, "{u:?}");
         assert_eq!(u[0].text, words.join(" "));
+    }
+
+    #[test]
+    fn a_wrapped_dump_among_many_menu_lines_is_still_joined() {
+        // Five of 86 long-enough lines are paragraph lines: too few for a
+        // fifth of the page, but they pile up under the width.
+        let para = "The minister said on Tuesday that the plan would go ahead despite the\nobjections of several members of the committee, who had asked for more\ntime to study the figures before the vote, and that the first stage of\nthe work would begin in the spring.";
+        let menu: Vec<String> = (0..70).map(|i| format!("   * Section number {i} of the site")).collect();
+        let text = format!("{}\n\n{para}\n\n{para}\n\n{para}\n\n{para}\n\n{para}\n", menu.join("\n"));
+        let u = units(&text);
+        assert_eq!(u.len(), 75, "{:?}", u.iter().map(|u| &u.text).collect::<Vec<_>>());
+        assert!(u[70].text.starts_with("The minister") && u[70].text.ends_with("in the spring."));
     }
 
     #[test]

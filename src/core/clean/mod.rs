@@ -373,7 +373,7 @@ pub fn clean_with(doc: &Document, meta: &Meta, repeats: &Repeats) -> Cleaned {
     if !html {
         mend_outline(&units, &mut verdicts, &kinds, &probs);
         cut_comment_thread(&units, &mut verdicts, &kinds);
-        drop_detached(&units, &mut verdicts, &kinds);
+        drop_detached(&units, &mut verdicts, &kinds, &probs);
     }
     // Never an empty body: bring back the units the model liked best.
     let body = |v: &[Option<Reason>], kinds: &[BlockKind]| v.iter().zip(kinds).any(|(r, k)| r.is_none() && *k != BlockKind::Caption);
@@ -594,12 +594,12 @@ const DETACHED_GAP: usize = 15;
 
 /// Removes kept text far from the article: the kept units fall into blocks
 /// parted by [`DETACHED_GAP`] or more removed text units; a block with
-/// less than half the words of the largest is teaser cards, a related
-/// story or a stray line, not the article. Pipeline CV of the dump forms'
-/// mean F1: 0.926 -> 0.930 (a gap of 10-35 units gives 0.928-0.930;
-/// precision up on every form; recall down only on listicles the model
-/// had already cut into fragments).
-fn drop_detached(units: &[Unit], verdicts: &mut [Option<Reason>], kinds: &[BlockKind]) {
+/// less than half the weight of the heaviest (words times article score)
+/// is teaser cards, a related story or a stray line, not the article.
+/// Pipeline CV of the dump forms' mean F1: 0.926 -> 0.930 (a gap of 10-35
+/// units gives 0.928-0.930; precision up on every form; recall down only
+/// on listicles the model had already cut into fragments).
+fn drop_detached(units: &[Unit], verdicts: &mut [Option<Reason>], kinds: &[BlockKind], probs: &[f64]) {
     let text_unit = |k: usize| !units[k].image && kinds[k] != BlockKind::Caption && !units[k].text.is_empty();
     let kept = |k: usize, v: &[Option<Reason>]| v[k].is_none() && kinds[k] != BlockKind::Caption;
     let words = |k: usize| {
@@ -611,7 +611,10 @@ fn drop_detached(units: &[Unit], verdicts: &mut [Option<Reason>], kinds: &[Block
         }
     };
     // (first unit, last unit, words) of each block.
-    let mut blocks: Vec<(usize, usize, usize)> = Vec::new();
+    let mut blocks: Vec<(usize, usize, f64)> = Vec::new();
+    // A block weighs its words times their article scores: teaser
+    // headlines are many words the model barely kept.
+    let weight = |k: usize| words(k) as f64 * probs[k];
     let mut removed_since = 0;
     for k in (0..units.len()).filter(|&k| text_unit(k)) {
         if !kept(k, verdicts) {
@@ -621,15 +624,15 @@ fn drop_detached(units: &[Unit], verdicts: &mut [Option<Reason>], kinds: &[Block
         match blocks.last_mut() {
             Some(b) if removed_since < DETACHED_GAP => {
                 b.1 = k;
-                b.2 += words(k);
+                b.2 += weight(k);
             }
-            _ => blocks.push((k, k, words(k))),
+            _ => blocks.push((k, k, weight(k))),
         }
         removed_since = 0;
     }
-    let Some(main) = blocks.iter().map(|b| b.2).max() else { return };
+    let Some(main) = blocks.iter().map(|b| b.2).max_by(f64::total_cmp) else { return };
     for &(first, last, n) in &blocks {
-        if n * 2 < main {
+        if n * 2.0 < main {
             for k in first..=last {
                 if kept(k, verdicts) {
                     verdicts[k] = removed("detached", format!("kept text {DETACHED_GAP} or more removed lines away from the article"));
@@ -800,7 +803,6 @@ mod tests {
         let kinds: Vec<BlockKind> = units.iter().map(|u| u.kind).collect();
         let mut verdicts = vec![None; units.len()];
         cut_comment_thread(&units, &mut verdicts, &kinds);
-        drop_detached(&units, &mut verdicts, &kinds);
         (0..units.len()).filter(|&k| verdicts[k].is_none()).map(|k| units[k].text.clone()).collect()
     }
 
@@ -824,12 +826,28 @@ mod tests {
 
     /// `drop_detached` over a dump whose units are kept except those in
     /// `removed`; the units still kept after it.
+    /// Kept units score 0.9, or `low` for those in `weak`.
     fn after_detached(text: &str, removed: &[usize]) -> Vec<usize> {
+        after_detached_scored(text, removed, &[], 0.9)
+    }
+
+    fn after_detached_scored(text: &str, removed: &[usize], weak: &[usize], low: f64) -> Vec<usize> {
         let units = segment::units(text);
         let kinds: Vec<BlockKind> = units.iter().map(|u| u.kind).collect();
         let mut verdicts: Vec<Option<Reason>> =
             (0..units.len()).map(|k| removed.contains(&k).then(|| Reason { kind: "model", detail: String::new() })).collect();
-        drop_detached(&units, &mut verdicts, &kinds);
+        let probs: Vec<f64> = (0..units.len())
+            .map(|k| {
+                if removed.contains(&k) {
+                    0.1
+                } else if weak.contains(&k) {
+                    low
+                } else {
+                    0.9
+                }
+            })
+            .collect();
+        drop_detached(&units, &mut verdicts, &kinds, &probs);
         (0..units.len()).filter(|&k| verdicts[k].is_none()).collect()
     }
 
@@ -851,6 +869,13 @@ mod tests {
         let text = format!("{para}\n\n{para}\n\n{}\n\n{para}\n", menu(20));
         let removed: Vec<usize> = (2..22).collect();
         assert_eq!(after_detached(&text, &removed), [0, 1, 22]);
+        // Teasers with more words than the article but barely kept weigh
+        // less than it.
+        let text = format!("{para}\n\n{}\n\n{teaser}\n\n{teaser}\n\n{teaser}\n\n{teaser}\n", menu(15));
+        let removed: Vec<usize> = (1..16).collect();
+        assert_eq!(after_detached_scored(&text, &removed, &[16, 17, 18, 19], 0.2), [0]);
+        // Scored as high as the article, they weigh more: both stay.
+        assert_eq!(after_detached_scored(&text, &removed, &[16, 17, 18, 19], 0.9), [0, 16, 17, 18, 19]);
     }
 
     #[test]

@@ -98,6 +98,11 @@ fn has_year_digits(text: &str) -> bool {
 /// caption when it follows an image or the model does not take it for
 /// prose).
 pub(crate) fn caption(u: &Unit, hints: &Hints) -> Option<bool> {
+    // A news agency's caption runs long and ends with its credit:
+    // "... in Washington. (AP Photo/Patrick Semansky, File)".
+    if u.text.len() <= LEGAL_MAX_CHARS && credit_at_end(&u.text) {
+        return Some(true);
+    }
     // No more bytes than 250 is no more characters.
     if u.text.len() > 250 && u.text.chars().count() > 250 {
         return None;
@@ -106,6 +111,19 @@ pub(crate) fn caption(u: &Unit, hints: &Hints) -> Option<bool> {
         return Some(true);
     }
     u.italic.then_some(false)
+}
+
+/// Does `text` end with a credit in brackets, "(AP Photo/...)", "(Getty
+/// Images)": a caption phrase of `assets/boilerplate.txt` inside the last
+/// bracket, which closes the text?
+fn credit_at_end(text: &str) -> bool {
+    let t = text.trim_end().trim_end_matches('.');
+    if !t.ends_with(')') {
+        return false;
+    }
+    let Some(open) = t.rfind('(') else { return false };
+    let tail = &t[open..];
+    tail.len() <= 100 && phrase_in(&tail.to_lowercase()).is_some_and(|p| p.reason == "caption")
 }
 
 /// Is a raw unit wholly in italics, `*...*` or `_..._`?
@@ -219,6 +237,22 @@ mod tests {
         let meta = Meta { title: title.into(), ..Meta::default() };
         let u = &units(line)[0];
         classify(u, &u.text.to_lowercase(), &Page::new(&meta)).0.map(|r| r.kind)
+    }
+
+    #[test]
+    fn a_long_caption_ending_with_an_agency_credit_is_a_caption() {
+        let caption = |line: &str| {
+            let u = &units(line)[0];
+            let (_, hints) = classify(u, &u.text.to_lowercase(), &Page::new(&Meta::default()));
+            caption(u, &hints)
+        };
+        let ap = "FILE - In this Monday, Oct. 28, 2019, file photo, the ambassador walks to a secure area of the Capitol to testify as part of the House inquiry, in Washington. He is scheduled to be the first witness when the hearings resume on Wednesday. (AP Photo/Patrick Semansky, File)";
+        assert!(ap.len() > 250);
+        assert_eq!(caption(ap), Some(true));
+        assert_eq!(caption("Crowds gathered outside the stadium before the final on Sunday evening. (Getty Images)."), Some(true));
+        // A bracket that is not a credit, or a credit inside the text.
+        assert_eq!(caption("The council approved the plan on Tuesday after two years of debate (the vote was close)."), None);
+        assert_eq!(caption(&format!("{} (AP Photo/Jane Doe) and then the article went on for a while.", "word ".repeat(60))), None);
     }
 
     #[test]

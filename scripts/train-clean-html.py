@@ -18,6 +18,7 @@ import importlib.util
 import json
 import os
 import re
+import subprocess
 import sys
 import time
 from urllib.parse import urlparse
@@ -49,6 +50,9 @@ def main():
     ap.add_argument("--no-dom", action="store_true", help="line features only (the baseline the DOM evidence is measured against)")
     ap.add_argument("--cache", help="keep the feature rows in this JSON file (delete it when features change)")
     ap.add_argument("--dump-errors", help="write the CV errors to this file")
+    ap.add_argument("--cv-only", action="store_true", help="cross-validate and stop (no model written)")
+    ap.add_argument("--pipeline-cv", metavar="DIR", help="also score the real cleaner on each fold's pages with that fold's model "
+                    "(written to DIR, given to the binary through BYLINE_CLEAN_HTML_MODEL)")
     args = ap.parse_args()
     t0 = time.time()
 
@@ -171,11 +175,13 @@ def main():
     rng.shuffle(sites)
     fold_of = {s: k % args.folds for k, s in enumerate(sites)}
     preds = {}
+    boosters = []
     for k in range(args.folds):
         train = [d for d in docs if fold_of[site[d[0]]] != k]
         test = [d for d in docs if fold_of[site[d[0]]] == k]
         X, y, w = matrix(train)
         booster = lgb.train(params, lgb.Dataset(X, y, weight=w), num_boost_round=args.trees)
+        boosters.append((booster, [d[0] for d in test]))
         for i, rows, _ in test:
             preds[i] = (rows, booster.predict(np.array([vec(r) for r in rows], dtype=np.float32)) if rows else [])
     thresholds = [0.1, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7]
@@ -200,6 +206,27 @@ def main():
                     if judged(r) and not strong_caption(r["text"]) and (p >= thr) != bool(lab):
                         fh.write(f"{i[:8]}\t{'FP' if lab == 0 else 'FN'}\t{p:.2f}\t{len(tc.tokens(r['text']))}\t{r['text'][:160]}\n")
 
+    if args.pipeline_cv:
+        os.makedirs(args.pipeline_cv, exist_ok=True)
+        runs = []
+        for k, (booster, test_ids) in enumerate(boosters):
+            path = os.path.join(args.pipeline_cv, f"html-fold-{k}.json")
+            with open(path, "w") as fh:
+                trees = [tc_tree(t) for t in booster.dump_model()["tree_info"]]
+                json.dump({"features": names, "threshold": thr, "html_threshold": thr, "trees": trees}, fh, separators=(",", ":"))
+            runs += [(path, i) for i in test_ids]
+
+        def clean(run):
+            env = dict(os.environ, BYLINE_CLEAN_HTML_MODEL=run[0])
+            out = subprocess.run([args.bin, "clean", os.path.join(dev, run[1] + ".html")], capture_output=True, text=True, timeout=60, env=env)
+            return out.stdout if out.returncode == 0 else ""
+
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            outs = list(pool.map(clean, runs))
+        f1, p, r = score([(truth[i][0], o) for (_, i), o in zip(runs, outs)])
+        print(f"pipeline CV (byline clean, each fold's model, threshold {thr}): HTML F1 {f1:.4f} P {p:.4f} R {r:.4f}", file=sys.stderr)
+    if args.cv_only:
+        return
     X, y, w = matrix(docs)
     booster = lgb.train(params, lgb.Dataset(X, y, weight=w), num_boost_round=args.trees)
     trees = [tc_tree(t) for t in booster.dump_model()["tree_info"]]

@@ -280,3 +280,26 @@ fn another_line_model_can_be_given_for_cross_validation() {
     assert!(!o.status.success());
     assert!(String::from_utf8_lossy(&o.stderr).contains("BYLINE_CLEAN_MODEL"));
 }
+
+/// The same for the HTML model (`train-clean-html.py --pipeline-cv`).
+#[test]
+fn another_html_model_can_be_given_for_cross_validation() {
+    let run = |model: Option<&Path>| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_byline"));
+        c.args(["clean", &fixture("article.html").to_string_lossy()]);
+        if let Some(m) = model {
+            c.env("BYLINE_CLEAN_HTML_MODEL", m);
+        }
+        c.output().unwrap()
+    };
+    let shipped = run(None);
+    assert!(shipped.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    let json = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/clean-model-html.json")).unwrap();
+    let same = dir.path().join("same.json");
+    std::fs::write(&same, &json).unwrap();
+    assert_eq!(run(Some(&same)).stdout, shipped.stdout);
+    let o = run(Some(&dir.path().join("missing.json")));
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("BYLINE_CLEAN_HTML_MODEL"));
+}

@@ -62,12 +62,22 @@ impl HtmlModel {
     }
 }
 
-/// The shipped HTML model.
+/// The environment variable naming an HTML model to use instead of the
+/// shipped one, as [`model::MODEL_ENV`] does for the line model
+/// (`scripts/train-clean-html.py --pipeline-cv`). Not for users.
+pub const MODEL_ENV: &str = "BYLINE_CLEAN_HTML_MODEL";
+
+/// The shipped HTML model, or the one [`MODEL_ENV`] names.
 pub(crate) fn model() -> &'static HtmlModel {
     static M: OnceLock<HtmlModel> = OnceLock::new();
-    M.get_or_init(|| {
-        HtmlModel::from_json(include_str!("../../../assets/clean-model-html.json"))
-            .unwrap_or_else(|e| panic!("assets/clean-model-html.json: {e}"))
+    M.get_or_init(|| match std::env::var_os(MODEL_ENV) {
+        Some(path) => {
+            let name = format!("{MODEL_ENV}={}", path.to_string_lossy());
+            let json = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+            HtmlModel::from_json(&json).unwrap_or_else(|e| panic!("{name}: {e}"))
+        }
+        None => HtmlModel::from_json(include_str!("../../../assets/clean-model-html.json"))
+            .unwrap_or_else(|e| panic!("assets/clean-model-html.json: {e}")),
     })
 }
 

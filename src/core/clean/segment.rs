@@ -117,7 +117,7 @@ struct Wrap {
 /// the same column (a `-dump` at a fixed width), `None` for one line per
 /// paragraph.
 fn wrap_width(lines: &[&str]) -> Option<Wrap> {
-    // Lines a scraper cannot wrap (one long word: a URL; lynx's reference
+    // Lines a scraper cannot wrap (one long word; lynx's reference
     // list "12. https://...") say nothing about the width. CJK text has
     // no spaces and still wraps. Fewer than 20 bytes are fewer than 20
     // characters: told first.
@@ -125,6 +125,9 @@ fn wrap_width(lines: &[&str]) -> Option<Wrap> {
         .iter()
         .map(|&l| trim_end(l))
         .filter(|l| l.len() >= 20 && (trim_start(l).contains(' ') || !l.is_ascii()) && !is_reference(l))
+        // A markdown link or a URL runs past the width (html2text wraps at
+        // 78 but never inside a URL): such lines tell nothing of it.
+        .filter(|l| memchr::memmem::find(l.as_bytes(), b"](").is_none() && memchr::memmem::find(l.as_bytes(), b"://").is_none())
         .collect();
     let chars: Vec<usize> = long.iter().map(|l| Measure::Chars.of(l)).collect();
     let estimate = |m: Measure| {
@@ -576,6 +579,20 @@ mod tests {
         let u = units(&text);
         assert_eq!(u.len(), 75, "{:?}", u.iter().map(|u| &u.text).collect::<Vec<_>>());
         assert!(u[70].text.starts_with("The minister") && u[70].text.ends_with("in the spring."));
+    }
+
+    #[test]
+    fn markdown_wrapped_at_78_with_long_links_is_joined() {
+        // html2text wraps at 78 columns but never inside a URL, so lines
+        // holding a link run far past the width.
+        let para = "The minister said on Tuesday that the plan would go ahead despite the\nobjections of [several members of the committee](https://example.com/news/2019/11/committee-members-object-to-the-plan-and-ask-for-more-time),\nwho had asked for more time to study the figures before the vote, and that\nthe first stage of the work would begin in the spring.";
+        let links: Vec<String> = (0..12)
+            .map(|i| format!("  * [Section {i}](https://example.com/sections/{i}/a-long-path-to-the-section-page-of-the-site)"))
+            .collect();
+        let text = format!("{}\n\n{para}\n\n{para}\n\n{para}\n", links.join("\n"));
+        let u = units(&text);
+        assert_eq!(u.len(), 15, "{:?}", u.iter().map(|u| &u.text).collect::<Vec<_>>());
+        assert!(u[12].text.starts_with("The minister") && u[12].text.ends_with("in the spring."), "{}", u[12].text);
     }
 
     #[test]

@@ -211,9 +211,7 @@ def main():
         runs = []
         for k, (booster, test_ids) in enumerate(boosters):
             path = os.path.join(args.pipeline_cv, f"html-fold-{k}.json")
-            with open(path, "w") as fh:
-                trees = [tc_tree(t) for t in booster.dump_model()["tree_info"]]
-                json.dump({"features": names, "threshold": thr, "html_threshold": thr, "trees": trees}, fh, separators=(",", ":"))
+            tc.write_model(booster, names, path, thr, thr)
             runs += [(path, i) for i in test_ids]
 
         def clean(run):
@@ -229,36 +227,8 @@ def main():
         return
     X, y, w = matrix(docs)
     booster = lgb.train(params, lgb.Dataset(X, y, weight=w), num_boost_round=args.trees)
-    trees = [tc_tree(t) for t in booster.dump_model()["tree_info"]]
-    with open(args.out, "w") as fh:
-        json.dump({"features": names, "threshold": thr, "html_threshold": thr, "trees": trees}, fh, separators=(",", ":"))
+    trees = tc.write_model(booster, names, args.out, thr, thr)
     print(f"wrote {args.out}: {len(trees)} trees, {os.path.getsize(args.out)} bytes", file=sys.stderr)
-
-
-def tc_tree(t):
-    """One LightGBM tree as the flat arrays model.rs reads."""
-    f, th, left, right, vals = [], [], [], [], []
-
-    def walk(node):
-        if "split_index" not in node:
-            vals.append(node.get("leaf_value", 0.0))
-            return -len(vals)
-        i = len(f)
-        f.append(node["split_feature"])
-        th.append(node["threshold"])
-        left.append(0)
-        right.append(0)
-        assert node["decision_type"] == "<="
-        left[i] = walk(node["left_child"])
-        right[i] = walk(node["right_child"])
-        return i
-
-    root = t["tree_structure"]
-    if "split_index" not in root:
-        vals.append(root.get("leaf_value", 0.0))
-    else:
-        walk(root)
-    return {"f": f, "t": [float(x) for x in th], "l": left, "r": right, "v": [float(f"{x:.6g}") for x in vals]}
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ import sys
 import time
 
 T0 = time.time()
-from collections import Counter
 from urllib.parse import urlparse
 
 import lightgbm as lgb
@@ -73,37 +72,38 @@ def label_units(rows, body_shingles):
     return labels
 
 
+def tree_arrays(t):
+    """One LightGBM tree (of `dump_model()["tree_info"]`) as the flat arrays model.rs reads."""
+    f, th, left, right, vals = [], [], [], [], []
+
+    def walk(node):
+        if "split_index" not in node:
+            vals.append(node.get("leaf_value", 0.0))
+            return -len(vals)
+        i = len(f)
+        f.append(node["split_feature"])
+        th.append(node["threshold"])
+        left.append(0)
+        right.append(0)
+        assert node["decision_type"] == "<="
+        left[i] = walk(node["left_child"])
+        right[i] = walk(node["right_child"])
+        return i
+
+    root = t["tree_structure"]
+    if "split_index" not in root:
+        vals.append(root.get("leaf_value", 0.0))
+    else:
+        walk(root)
+    return {"f": f, "t": [float(x) for x in th], "l": left, "r": right, "v": [float(f"{x:.6g}") for x in vals]}
+
+
 def write_model(booster, names, path, threshold, html_threshold):
     """Writes a trained booster as the JSON that model.rs reads; returns its trees."""
-    dump = booster.dump_model()
-    trees = []
-    for t in dump["tree_info"]:
-        f, th, left, right, vals = [], [], [], [], []
-
-        def walk(node):
-            if "leaf_index" in node or "split_index" not in node:
-                vals.append(node.get("leaf_value", 0.0))
-                return -len(vals)
-            i = len(f)
-            f.append(node["split_feature"])
-            th.append(node["threshold"])
-            left.append(0)
-            right.append(0)
-            assert node["decision_type"] == "<="
-            left[i] = walk(node["left_child"])
-            right[i] = walk(node["right_child"])
-            return i
-
-        root = t["tree_structure"]
-        if "split_index" not in root:
-            vals.append(root.get("leaf_value", 0.0))
-        else:
-            walk(root)
-        trees.append({"f": f, "t": [float(x) for x in th], "l": left, "r": right, "v": [float(f"{x:.6g}") for x in vals]})
+    trees = [tree_arrays(t) for t in booster.dump_model()["tree_info"]]
     with open(path, "w") as fh:
         json.dump({"features": names, "threshold": threshold, "html_threshold": html_threshold, "trees": trees}, fh, separators=(",", ":"))
     return trees
-
 
 def main():
     ap = argparse.ArgumentParser()

@@ -243,19 +243,22 @@ fn a_lynx_dump_wrapped_at_80_columns_keeps_whole_paragraphs() {
     assert!(!body.contains("https://") && !body.contains("[5]"), "{body}");
 }
 
+/// `byline clean FILE`, with `var` naming `model` when given.
+fn clean_with_model(file: &Path, var: &str, model: Option<&Path>) -> std::process::Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_byline"));
+    c.arg("clean").arg(file);
+    if let Some(m) = model {
+        c.env(var, m);
+    }
+    c.output().unwrap()
+}
+
 /// The model override the training script's pipeline cross-validation
 /// uses: another model file changes the output, a bad one is refused with
 /// the variable's name, and without it the shipped model runs.
 #[test]
 fn another_line_model_can_be_given_for_cross_validation() {
-    let run = |model: Option<&Path>| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_byline"));
-        c.args(["clean", &fixture("article.md").to_string_lossy()]);
-        if let Some(m) = model {
-            c.env("BYLINE_CLEAN_MODEL", m);
-        }
-        c.output().unwrap()
-    };
+    let run = |model: Option<&Path>| clean_with_model(&fixture("article.md"), "BYLINE_CLEAN_MODEL", model);
     let shipped = run(None);
     assert!(shipped.status.success());
     let dir = tempfile::tempdir().unwrap();
@@ -284,14 +287,7 @@ fn another_line_model_can_be_given_for_cross_validation() {
 /// The same for the HTML model (`train-clean-html.py --pipeline-cv`).
 #[test]
 fn another_html_model_can_be_given_for_cross_validation() {
-    let run = |model: Option<&Path>| {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_byline"));
-        c.args(["clean", &fixture("article.html").to_string_lossy()]);
-        if let Some(m) = model {
-            c.env("BYLINE_CLEAN_HTML_MODEL", m);
-        }
-        c.output().unwrap()
-    };
+    let run = |model: Option<&Path>| clean_with_model(&fixture("article.html"), "BYLINE_CLEAN_HTML_MODEL", model);
     let shipped = run(None);
     assert!(shipped.status.success());
     let dir = tempfile::tempdir().unwrap();

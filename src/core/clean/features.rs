@@ -115,11 +115,7 @@ impl StopWords {
 fn stopwords() -> &'static StopWords {
     static S: OnceLock<StopWords> = OnceLock::new();
     S.get_or_init(|| {
-        let words: Vec<&str> = include_str!("../../../assets/clean-stopwords.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
+        let words: Vec<&str> = super::asset_entries(include_str!("../../../assets/clean-stopwords.txt")).collect();
         let mut s = StopWords { slots: vec![0; (words.len() * 4).next_power_of_two()] };
         for key in words.iter().filter_map(|w| word_key(w)) {
             let mut i = s.slot(key);
@@ -137,11 +133,7 @@ fn stopwords() -> &'static StopWords {
 fn thread_cues() -> &'static (AhoCorasick, Option<Quads>) {
     static C: OnceLock<(AhoCorasick, Option<Quads>)> = OnceLock::new();
     C.get_or_init(|| {
-        let cues: Vec<&str> = include_str!("../../../assets/clean-thread.txt")
-            .lines()
-            .map(str::trim_end)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
+        let cues: Vec<&str> = super::asset_entries(include_str!("../../../assets/clean-thread.txt")).collect();
         (AhoCorasick::new(&cues).expect("thread cues build a matcher"), Quads::new(cues.iter().copied()))
     })
 }

@@ -529,16 +529,18 @@ fn mend_outline(units: &[Unit], verdicts: &mut [Option<Reason>], kinds: &[BlockK
 const THREAD_AFTER_SHARE: f64 = 0.5;
 const THREAD_AFTER_WORDS: usize = 200;
 
+/// The entries of a word-list asset: its lines without trailing spaces,
+/// less empty lines and `#` comments (a leading space is kept: " ago").
+pub(crate) fn asset_entries(text: &'static str) -> impl Iterator<Item = &'static str> {
+    text.lines().map(str::trim_end).filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
+
 /// The words of a comment thread's header, from
 /// `assets/clean-thread-start.txt`.
 fn thread_start_words() -> &'static [&'static str] {
     static W: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     W.get_or_init(|| {
-        let words: Vec<&str> = include_str!("../../../assets/clean-thread-start.txt")
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .collect();
+        let words: Vec<&str> = asset_entries(include_str!("../../../assets/clean-thread-start.txt")).collect();
         // Matched ignoring ASCII case, without lower-casing the line.
         assert!(words.iter().all(|w| w.is_ascii()), "assets/clean-thread-start.txt: ASCII words only");
         words
